@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/client.js';
+import { departmentRoutes } from './modules/departments/departments.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { planRoutes } from './modules/plans/plans.routes.js';
+import database from './plugins/database.js';
+import openapi from './plugins/openapi.js';
+import problemDetails from './plugins/problem-details.js';
+
+export interface AppDependencies {
+  database: DatabaseHandle;
+}
+
+export type AppConfig = Pick<Config, 'logLevel'>;
+
+/** Builds the whole service from its dependencies; never listens (src/server.ts does). */
+export async function buildApp(config: AppConfig, deps: AppDependencies) {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(problemDetails);
+  await app.register(database, { database: deps.database });
+  await app.register(openapi);
+
+  await app.register(healthRoutes);
+  await app.register(planRoutes);
+  await app.register(departmentRoutes);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+function loggerOptions(config: AppConfig): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
+  };
+}

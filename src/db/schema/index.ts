@@ -1,0 +1,2 @@
+export * from './departments.js';
+export * from './plans.js';

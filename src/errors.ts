@@ -1,0 +1,44 @@
+/**
+ * Errors the service raises on purpose. Each carries a stable `code` (the problem type) and an
+ * HTTP status; the error handler turns them into application/problem+json (RFC 9457).
+ */
+export const errorCodes = {
+  BAD_REQUEST: { status: 400, title: 'Bad Request' },
+  NOT_FOUND: { status: 404, title: 'Not Found' },
+  VALIDATION_FAILED: { status: 400, title: 'Validation Failed' },
+  UNPROCESSABLE: { status: 422, title: 'Unprocessable Content' },
+  UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  CONFLICT: { status: 409, title: 'Conflict' },
+  PRECONDITION_FAILED: { status: 412, title: 'Precondition Failed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Content Too Large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'Precondition Required' },
+  TOO_MANY_REQUESTS: { status: 429, title: 'Too Many Requests' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service Unavailable' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface FieldError {
+  /** Location of the offending value, e.g. `params.no` or `body.entries.0.progress`. */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly statusCode: number;
+  readonly title: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+    this.statusCode = errorCodes[code].status;
+    this.title = errorCodes[code].title;
+  }
+}
+
+export const notFound = (detail: string) => new AppError('NOT_FOUND', detail);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** RFC 9457 problem details, with the service's stable `code` and the offending fields. */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('A URI naming the problem type; stable for each `code`.'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().describe('The request path that produced the problem.'),
+    code: z.string().describe('Stable machine-readable code, e.g. VALIDATION_FAILED.'),
+    requestId: z.string(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('One entry per invalid field: `path` is location.field, e.g. `query.category`.'),
+  })
+  .meta({
+    id: 'Problem',
+    examples: [
+      {
+        type: 'urn:hazchem-tracker:problem:validation-failed',
+        title: 'Validation Failed',
+        status: 400,
+        detail: 'The request is invalid: params.no: Invalid input: expected number, received NaN',
+        instance: '/v1/plans/hazchem-2017/measures/abc',
+        code: 'VALIDATION_FAILED',
+        requestId: 'req-1',
+        errors: [{ path: 'params.no', message: 'Invalid input: expected number, received NaN' }],
+      },
+    ],
+  });
+
+export type Problem = z.infer<typeof problemSchema>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const descriptions: Record<number, string> = {
+  400: 'The request is malformed or a parameter is invalid.',
+  401: 'No valid bearer token was presented.',
+  403: 'The token does not allow this operation.',
+  404: 'The resource does not exist.',
+  409: 'The request conflicts with the current state.',
+  412: 'The If-Match precondition failed: the resource has changed.',
+  422: 'The request is well-formed but cannot be processed.',
+  428: 'The operation requires an If-Match header.',
+  503: 'The service or one of its dependencies is unavailable.',
+};
+
+/** Documented error responses for a route: `...problemResponses(400, 404)`. */
+export function problemResponses<const S extends number>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status] ?? 'Error', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } },
+    ]),
+  ) as Record<S, { description: string; content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof problemSchema } } }>;
+}

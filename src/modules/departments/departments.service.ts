@@ -1,0 +1,79 @@
+import type { Queryable } from '../../db/client.js';
+import { notFound } from '../../errors.js';
+import type { DepartmentRef, PlanStructure } from '../plans/plans.service.js';
+import * as repository from './departments.repository.js';
+
+type DepartmentRow = Awaited<ReturnType<typeof repository.listDepartments>>[number];
+
+export interface Department extends DepartmentRow {
+  /** For a collective: its members, where they are defined. */
+  members: DepartmentRef[];
+  /** The collectives this unit belongs to. */
+  memberOf: DepartmentRef[];
+}
+
+export interface Directory {
+  departments: Department[];
+  get(code: string): Department | undefined;
+}
+
+export type Role = 'lead' | 'responsible';
+
+export interface Assignment {
+  measureNo: number;
+  measureTitle: string;
+  taskId: number;
+  taskSeq: number;
+  content: string;
+  role: Role;
+  /** The collective through which the unit carries the task, or null when named directly. */
+  via: DepartmentRef | null;
+}
+
+export async function loadDirectory(db: Queryable): Promise<Directory> {
+  const [rows, memberships] = await Promise.all([repository.listDepartments(db), repository.listMemberships(db)]);
+  const refByCode = new Map(rows.map((row) => [row.code, { code: row.code, name: row.name }]));
+  const departments = rows.map((row) => ({
+    ...row,
+    members: memberships.filter((m) => m.collectiveCode === row.code).map((m) => refByCode.get(m.memberCode)!),
+    memberOf: memberships.filter((m) => m.memberCode === row.code).map((m) => refByCode.get(m.collectiveCode)!),
+  }));
+  const byCode = new Map(departments.map((department) => [department.code, department]));
+  return { departments, get: (code) => byCode.get(code) };
+}
+
+export function requireDepartment(directory: Directory, code: string): Department {
+  const department = directory.get(code);
+  if (!department) throw notFound(`Department ${code} does not exist`);
+  return department;
+}
+
+/**
+ * The task rows a unit carries: where the 分工表 names it, or names a collective it belongs to
+ * (各区政府 -> each district government). A row naming it both ways counts once, as direct.
+ */
+export function assignmentsOf(structure: PlanStructure, department: Department): Assignment[] {
+  const collectives = new Map(department.memberOf.map((collective) => [collective.code, collective]));
+  const assignments: Assignment[] = [];
+  for (const measure of structure.measures) {
+    for (const task of measure.tasks) {
+      for (const role of ['lead', 'responsible'] as const) {
+        const units = task[role];
+        const direct = units.some((unit) => unit.code === department.code);
+        const via = direct ? null : (units.find((unit) => collectives.has(unit.code)) ?? null);
+        if (direct || via) {
+          assignments.push({
+            measureNo: measure.no,
+            measureTitle: measure.title,
+            taskId: task.id,
+            taskSeq: task.seq,
+            content: task.content,
+            role,
+            via: via && { code: via.code, name: via.name },
+          });
+        }
+      }
+    }
+  }
+  return assignments;
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+export const planCodeSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-kebab plan code such as hazchem-2017')
+  .meta({ examples: ['hazchem-2017'] });
+
+export const departmentCodeSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-kebab department code such as work-safety')
+  .meta({ examples: ['work-safety'] });
+
+const isoDate = z.iso.date();
+
+export const departmentRefSchema = z
+  .object({ code: departmentCodeSchema, name: z.string() })
+  .meta({ id: 'DepartmentRef', examples: [{ code: 'work-safety', name: '市安全监管局' }] });
+
+const planSummaryExample = {
+  code: 'hazchem-2017',
+  title: '上海市危险化学品安全综合治理实施方案',
+  documentNo: '沪府办发〔2017〕25号',
+  issuer: '上海市人民政府办公厅',
+  issuedOn: '2017-04-05',
+};
+
+export const planSummarySchema = z
+  .object({
+    code: planCodeSchema,
+    title: z.string(),
+    documentNo: z.string(),
+    issuer: z.string(),
+    issuedOn: isoDate,
+  })
+  .meta({ id: 'PlanSummary', examples: [planSummaryExample] });
+
+const periodSchema = z.object({ code: z.string(), name: z.string(), startsOn: isoDate, endsOn: isoDate });
+
+export const categorySchema = z
+  .object({ ordinal: z.number().int(), title: z.string() })
+  .meta({ id: 'Category', examples: [{ ordinal: 1, title: '加强统筹协调,积极争取政策支持和指导' }] });
+
+export const planDetailSchema = planSummarySchema
+  .extend({
+    categories: z.array(categorySchema),
+    phases: z.array(periodSchema.extend({ stages: z.array(periodSchema) })).describe('部署阶段, 整治阶段 (with its stages) and 总结阶段'),
+  })
+  .meta({
+    id: 'PlanDetail',
+    examples: [
+      {
+        ...planSummaryExample,
+        categories: [{ ordinal: 1, title: '加强统筹协调,积极争取政策支持和指导' }],
+        phases: [
+          { code: 'deployment', name: '部署阶段', startsOn: '2017-03-01', endsOn: '2017-03-31', stages: [] },
+          {
+            code: 'rectification',
+            name: '整治阶段',
+            startsOn: '2017-03-01',
+            endsOn: '2019-10-31',
+            stages: [
+              { code: 'in-depth-rectification', name: '深入整治', startsOn: '2017-03-01', endsOn: '2018-03-31' },
+              { code: 'deepening-improvement', name: '深化提升', startsOn: '2018-04-01', endsOn: '2019-10-31' },
+            ],
+          },
+          { code: 'summary', name: '总结阶段', startsOn: '2019-11-01', endsOn: '2019-11-30', stages: [] },
+        ],
+      },
+    ],
+  });
+
+export const taskSchema = z
+  .object({
+    seq: z.number().int().describe('Position of the row within its measure, from 1'),
+    content: z.string().describe('The row text as printed in the 分工表'),
+    lead: z.array(departmentRefSchema).describe('牵头部门, in printed order (may be empty)'),
+    responsible: z.array(departmentRefSchema).describe('负责部门(按职责分工), in printed order'),
+    leadOpenEnded: z.boolean().describe('The 牵头部门 cell ends in 等'),
+    responsibleOpenEnded: z.boolean().describe('The 负责部门 cell ends in 等'),
+    note: z.string().nullable().describe('备注'),
+  })
+  .meta({ id: 'Task' });
+
+export const measureSchema = z
+  .object({ no: z.number().int().min(1), title: z.string(), category: categorySchema, tasks: z.array(taskSchema) })
+  .meta({
+    id: 'Measure',
+    examples: [
+      {
+        no: 5,
+        title: '发挥市场机制推动作用',
+        category: { ordinal: 1, title: '加强统筹协调,积极争取政策支持和指导' },
+        tasks: [
+          {
+            seq: 1,
+            content: '研究修订《上海市安全生产条例》相关条款,取消安全生产风险抵押金制度,在危险化学品领域实施安全生产责任保险制度。…',
+            lead: [],
+            responsible: [
+              { code: 'work-safety', name: '市安全监管局' },
+              { code: 'legislative-affairs-office', name: '市政府法制办' },
+            ],
+            leadOpenEnded: false,
+            responsibleOpenEnded: false,
+            note: null,
+          },
+        ],
+      },
+    ],
+  });
+
+export const planParamsSchema = z.object({ plan: planCodeSchema });
+export const measureParamsSchema = planParamsSchema.extend({
+  no: z.coerce.number().int().min(1).max(10_000).meta({ examples: [12] }),
+});
+export const measureQuerySchema = z.object({
+  category: z.coerce.number().int().min(1).max(100).optional().describe('Only measures of this category (1..5)'),
+  department: departmentCodeSchema
+    .optional()
+    .describe('Only measures where this unit is lead or responsible, directly or through a collective it belongs to'),
+});
