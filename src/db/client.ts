@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -26,6 +27,8 @@ export interface DatabaseHandle {
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+const IN_MEMORY = 'memory://';
 
 export interface DatabaseOptions {
   databaseUrl: string | undefined;
@@ -53,9 +56,10 @@ function openPostgres(connectionString: string, poolMax: number): DatabaseHandle
   };
 }
 
+/** `memory://` keeps the embedded database in memory (gone on exit); otherwise it lives under dataDir. */
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  const directory = path.resolve(dataDir, 'pglite');
-  mkdirSync(directory, { recursive: true });
+  const directory = dataDir === IN_MEMORY ? IN_MEMORY : path.resolve(dataDir, 'pglite');
+  if (directory !== IN_MEMORY) mkdirSync(directory, { recursive: true });
   const client = await PGlite.create(directory);
   const db = drizzlePglite(client, { schema });
   return {
@@ -67,4 +71,10 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     },
     close: () => client.close(),
   };
+}
+
+/** Runs raw SQL on either driver; both return their rows under `rows`. */
+export async function selectRows<Row = Record<string, unknown>>(db: Queryable, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] };
+  return result.rows;
 }

@@ -5,6 +5,28 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 
 export const apiVersion = '1.0.0';
 
+type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
+type WithComponents = { components?: { schemas?: Record<string, unknown> }; paths?: unknown };
+
+/**
+ * The zod registry emits an input and an output variant of every named schema; keep only the
+ * ones an operation reaches, so integrators see each model once.
+ */
+function withoutUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
+  const { components, paths } = document as WithComponents;
+  const schemas = components?.schemas ?? {};
+  const reachable = new Set<string>();
+  let frontier = JSON.stringify(paths ?? {});
+  for (;;) {
+    const found = [...frontier.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!).filter((name) => !reachable.has(name));
+    if (found.length === 0) break;
+    found.forEach((name) => reachable.add(name));
+    frontier = JSON.stringify(found.map((name) => schemas[name]));
+  }
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => reachable.has(name)));
+  return { ...document, components: { ...components, schemas: kept } } as OpenApiDocument;
+}
+
 /** The OpenAPI document is generated from the route schemas; `/openapi.json` serves it, `/docs` browses it. */
 export default fp(
   async (app) => {
@@ -25,7 +47,7 @@ export default fp(
         ],
       },
       transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
