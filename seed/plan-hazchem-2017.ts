@@ -27,6 +27,14 @@ export const hazchem2017: PlanSource = {
     },
     { code: "summary", name: "总结阶段", startsOn: "2019-11-01", endsOn: "2019-11-30", stages: [] },
   ],
+  // 方案 五(二): 按季度向市安委会办公室报送工作进展情况; 三(三): 总结阶段 形成总结报告.
+  // The plan was issued on 2017-04-05, after 2017Q1 ended, so quarterly reports start with 2017Q2
+  // and run to the last quarter of 整治阶段 (2019Q3); the 总结报告 closes the plan in 2019-11.
+  reportingRule: {
+    timeZone: "Asia/Shanghai",
+    quarterly: { first: "2017Q2", last: "2019Q3", dueWorkingDaysAfterEnd: 5, dueTime: "17:00" },
+    summary: { phase: "summary", dueTime: "17:00" },
+  },
   categories: [
     {
       ordinal: 1,

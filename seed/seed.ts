@@ -10,6 +10,7 @@ import {
   taskAssignments,
   tasks,
 } from '../src/db/schema/index.js';
+import { syncPlanPeriods } from '../src/modules/periods/periods.service.js';
 import { parseDepartmentCell } from './cells.js';
 import { departments as departmentSources } from './departments.js';
 import { hazchem2017 } from './plan-hazchem-2017.js';
@@ -44,14 +45,13 @@ async function seedDepartments(tx: Queryable, sources: readonly DepartmentSource
 
 async function seedPlan(tx: Queryable, source: PlanSource, directory: readonly DepartmentSource[]) {
   const codeByName = new Map(directory.map((unit) => [unit.name, unit.code]));
+  const { code, title, documentNo, issuer, issuedOn, reportingRule } = source;
+  const planValues = { code, title, documentNo, issuer, issuedOn, reportingRule };
   const [plan] = await tx
     .insert(plans)
-    .values({ code: source.code, title: source.title, documentNo: source.documentNo, issuer: source.issuer, issuedOn: source.issuedOn })
-    .onConflictDoUpdate({
-      target: plans.code,
-      set: { title: source.title, documentNo: source.documentNo, issuer: source.issuer, issuedOn: source.issuedOn },
-    })
-    .returning({ id: plans.id });
+    .values(planValues)
+    .onConflictDoUpdate({ target: plans.code, set: planValues })
+    .returning({ id: plans.id, reportingRule: plans.reportingRule });
   const planId = plan!.id;
 
   const phaseRows = source.phases.flatMap((phase) => [
@@ -71,6 +71,8 @@ async function seedPlan(tx: Queryable, source: PlanSource, directory: readonly D
         endsOn: sql`excluded.ends_on`,
       },
     });
+
+  await syncPlanPeriods(tx, plan!);
 
   for (const category of source.categories) {
     const [categoryRow] = await tx

@@ -1,3 +1,5 @@
+import type { ReportingRule } from '../src/modules/periods/reporting-rule.js';
+
 /** Shapes of the seed data: the plan as printed, and the directory of units it names. */
 
 export type IsoDate = `${number}-${number}-${number}`;
@@ -60,5 +62,6 @@ export interface PlanSource {
   issuer: string;
   issuedOn: IsoDate;
   phases: readonly PhaseSource[];
+  reportingRule: ReportingRule;
   categories: readonly CategorySource[];
 }

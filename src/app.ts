@@ -6,12 +6,21 @@ import type { DatabaseHandle } from './db/client.js';
 import { departmentRoutes } from './modules/departments/departments.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { planRoutes } from './modules/plans/plans.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { consolidatedRoutes } from './modules/consolidated/consolidated.routes.js';
+import { liaisonRoutes } from './modules/liaisons/liaisons.routes.js';
+import { periodRoutes } from './modules/periods/periods.routes.js';
+import { reportRoutes } from './modules/reports/reports.routes.js';
+import { tokenRoutes } from './modules/tokens/tokens.routes.js';
+import auth from './plugins/auth.js';
+import clock, { systemClock, type Clock } from './plugins/clock.js';
 import database from './plugins/database.js';
 import openapi from './plugins/openapi.js';
 import problemDetails from './plugins/problem-details.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
+  clock?: Clock;
 }
 
 export type AppConfig = Pick<Config, 'logLevel'>;
@@ -31,11 +40,19 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
 
   await app.register(problemDetails);
   await app.register(database, { database: deps.database });
+  await app.register(clock, { clock: deps.clock ?? systemClock });
+  await app.register(auth);
   await app.register(openapi);
 
   await app.register(healthRoutes);
   await app.register(planRoutes);
   await app.register(departmentRoutes);
+  await app.register(periodRoutes);
+  await app.register(liaisonRoutes);
+  await app.register(reportRoutes);
+  await app.register(consolidatedRoutes);
+  await app.register(tokenRoutes);
+  await app.register(auditRoutes);
   return app;
 }
 

@@ -1,28 +1,73 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { seedDatabase } from '../seed/seed.js';
+import { systemActor } from './modules/audit/audit.service.js';
+import { loadDirectory } from './modules/departments/departments.service.js';
+import { createToken, listTokens, revokeToken, type TokenRole } from './modules/tokens/tokens.service.js';
 
 const usage = `Usage: npm run cli -- <command>
 
-  db migrate    apply the migrations in ./migrations
-  db seed       write the 分工表 and the department directory (idempotent)
+  db migrate                         apply the migrations in ./migrations
+  db seed                            write the 分工表 and the department directory (idempotent)
+  token create --role <department|office|admin> [--department <code>] [--label <text>]
+                                     print a new bearer token (alone, on stdout)
+  token list                         list tokens (never their secrets)
+  token revoke <id>                  revoke a token
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR when it is unset.`;
 
-async function main(argv: string[]) {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
-  const command = positionals.join(' ');
-  if (command !== 'db migrate' && command !== 'db seed') {
+class UsageError extends Error {}
+
+const commands: Record<string, (database: DatabaseHandle, args: string[]) => Promise<string>> = {
+  'db migrate': async (database) => {
+    await database.migrate();
+    return '';
+  },
+  'db seed': async (database) => {
+    await seedDatabase(database.db);
+    return '';
+  },
+  'token create': async (database, args) => {
+    const { values } = parseArgs({
+      args,
+      options: { role: { type: 'string' }, department: { type: 'string' }, label: { type: 'string' } },
+      strict: true,
+    });
+    if (!['department', 'office', 'admin'].includes(values.role ?? '')) throw new UsageError('--role must be department, office or admin');
+    const directory = await loadDirectory(database.db);
+    const created = await createToken(
+      database.db,
+      systemActor,
+      new Date(),
+      { role: values.role as TokenRole, departmentCode: values.department, label: values.label },
+      (code) => directory.get(code) !== undefined,
+    );
+    return created.token;
+  },
+  'token list': async (database) =>
+    (await listTokens(database.db))
+      .map((token) => [token.id, token.role, token.department ?? '-', token.revokedAt ? `revoked ${token.revokedAt}` : 'active', token.label ?? ''].join('\t'))
+      .join('\n'),
+  'token revoke': async (database, args) => {
+    if (args.length !== 1) throw new UsageError('token revoke takes one token id');
+    const token = await revokeToken(database.db, systemActor, new Date(), args[0]!);
+    return `${token.id}\trevoked ${token.revokedAt}`;
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const name = argv.slice(0, 2).join(' ');
+  const command = commands[name];
+  if (!command) {
     console.error(usage);
     return 2;
   }
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
   try {
-    if (command === 'db migrate') await database.migrate();
-    else await seedDatabase(database.db);
-    console.error(`${command}: done (${database.driver})`);
+    const output = await command(database, argv.slice(2));
+    if (output) console.log(output);
     return 0;
   } finally {
     await database.close();
@@ -32,6 +77,7 @@ async function main(argv: string[]) {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exitCode = 1;
+  const message = error instanceof ConfigError || error instanceof UsageError || (error instanceof Error && 'statusCode' in error) ? error.message : error;
+  console.error(message);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 }

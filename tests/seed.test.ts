@@ -5,7 +5,7 @@ import { seedDatabase } from '../seed/seed.js';
 import { parseDepartmentCell } from '../seed/cells.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 
-const tables = ['departments', 'department_members', 'plans', 'plan_phases', 'categories', 'measures', 'tasks', 'task_assignments'];
+const tables = ['departments', 'department_members', 'plans', 'plan_phases', 'reporting_periods', 'categories', 'measures', 'tasks', 'task_assignments'];
 
 let database: TestDatabase;
 let handle: DatabaseHandle;

@@ -43,8 +43,23 @@ export default fp(
         tags: [
           { name: 'plans', description: 'The plan, its phases and the 分工表 (public).' },
           { name: 'departments', description: 'Units named in the 分工表 and what each carries (public).' },
+          { name: 'periods', description: 'Reporting periods and deadlines.' },
+          { name: 'liaisons', description: '处级联络员 and 工作人员 of every unit.' },
+          { name: 'reports', description: 'Quarterly progress reports: draft, submit, review.' },
+          { name: 'consolidated', description: 'The office’s consolidated reports (JSON, CSV, Excel).' },
+          { name: 'tokens', description: 'Bearer tokens (admin).' },
+          { name: 'audit', description: 'Who changed what, when.' },
           { name: 'health', description: 'Liveness and readiness probes.' },
         ],
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'A token from `npm run cli -- token create` or POST /v1/tokens. Roles: department (bound to one unit), office, admin.',
+            },
+          },
+        },
       },
       transform: jsonSchemaTransform,
       transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),

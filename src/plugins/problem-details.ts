@@ -47,6 +47,8 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppErr
     requestId: request.id,
     ...(error.errors ? { errors: error.errors } : {}),
   };
+  // RFC 6750 §3: a 401 names the scheme the client should use.
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="hazchem-tracker"');
   return reply.status(status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(problem);
 }
 

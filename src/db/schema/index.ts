@@ -1,2 +1,4 @@
+export * from './access.js';
 export * from './departments.js';
 export * from './plans.js';
+export * from './reporting.js';

@@ -2,6 +2,7 @@ import {
   boolean,
   date,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -10,6 +11,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import type { ReportingRule } from '../../modules/periods/reporting-rule.js';
 import { departments } from './departments.js';
 
 export const plans = pgTable('plans', {
@@ -19,6 +21,8 @@ export const plans = pgTable('plans', {
   documentNo: text('document_no').notNull(),
   issuer: text('issuer').notNull(),
   issuedOn: date('issued_on').notNull(),
+  /** How the plan's reporting periods and deadlines are derived (the 分工表's rule: quarterly, 5 working days after). */
+  reportingRule: jsonb('reporting_rule').$type<ReportingRule>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -9,6 +9,7 @@ export const planColumns = {
   documentNo: plans.documentNo,
   issuer: plans.issuer,
   issuedOn: plans.issuedOn,
+  reportingRule: plans.reportingRule,
 };
 
 export function listPlans(db: Queryable) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportingRuleSchema } from '../periods/reporting-rule.js';
 
 export const planCodeSchema = z
   .string()
@@ -44,6 +45,7 @@ export const planDetailSchema = planSummarySchema
   .extend({
     categories: z.array(categorySchema),
     phases: z.array(periodSchema.extend({ stages: z.array(periodSchema) })).describe('部署阶段, 整治阶段 (with its stages) and 总结阶段'),
+    reportingRule: reportingRuleSchema.describe('How reporting periods and their default deadlines are derived'),
   })
   .meta({
     id: 'PlanDetail',
@@ -65,6 +67,11 @@ export const planDetailSchema = planSummarySchema
           },
           { code: 'summary', name: '总结阶段', startsOn: '2019-11-01', endsOn: '2019-11-30', stages: [] },
         ],
+        reportingRule: {
+          timeZone: 'Asia/Shanghai',
+          quarterly: { first: '2017Q2', last: '2019Q3', dueWorkingDaysAfterEnd: 5, dueTime: '17:00' },
+          summary: { phase: 'summary', dueTime: '17:00' },
+        },
       },
     ],
   });

@@ -1,0 +1,49 @@
+import { bigserial, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, integer } from 'drizzle-orm/pg-core';
+import { departments } from './departments.js';
+
+export const tokenRole = pgEnum('token_role', ['department', 'office', 'admin']);
+
+/** Bearer tokens; only their SHA-256 is stored. */
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull().unique(),
+  role: tokenRole('role').notNull(),
+  departmentCode: text('department_code').references(() => departments.code),
+  label: text('label'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/** Every write: who, when, what, before and after. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorTokenId: uuid('actor_token_id'),
+    actorRole: text('actor_role').notNull(),
+    actorDepartment: text('actor_department'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    requestId: text('request_id'),
+  },
+  (table) => [index('audit_log_entity_idx').on(table.entityType, table.entityId), index('audit_log_at_idx').on(table.at)],
+);
+
+/** Stored answers of POST actions sent with an Idempotency-Key, per token. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tokenId: uuid('token_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    body: jsonb('body').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.tokenId, table.key] })],
+);

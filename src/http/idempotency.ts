@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../db/client.js';
+import { idempotencyKeys } from '../db/schema/index.js';
+import { AppError } from '../errors.js';
+
+export interface Outcome {
+  statusCode: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Honours an `Idempotency-Key` header on a POST action: the first successful answer is stored
+ * per token and key, a retry gets it again, and the same key on a different request is 422.
+ * Failed attempts are not stored, so a corrected retry can reuse the key.
+ */
+export async function idempotent(db: Database, request: FastifyRequest, reply: FastifyReply, run: () => Promise<Outcome>) {
+  const key = request.headers['idempotency-key'];
+  const tokenId = request.principal?.tokenId;
+  if (typeof key !== 'string' || !tokenId) return send(reply, await run());
+
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([request.method, request.url, request.body ?? null]))
+    .digest('hex');
+  const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
+  const [stored] = await db.select().from(idempotencyKeys).where(where);
+  if (stored) {
+    if (stored.requestHash !== requestHash) {
+      throw new AppError('UNPROCESSABLE', 'This Idempotency-Key was already used for a different request');
+    }
+    reply.header('idempotent-replayed', 'true');
+    return send(reply, { statusCode: stored.statusCode, body: stored.body, headers: stored.headers });
+  }
+  const outcome = await run();
+  await db
+    .insert(idempotencyKeys)
+    .values({ tokenId, key, requestHash, statusCode: outcome.statusCode, body: outcome.body, headers: outcome.headers })
+    .onConflictDoNothing();
+  return send(reply, outcome);
+}
+
+function send(reply: FastifyReply, outcome: Outcome) {
+  return reply.status(outcome.statusCode).headers(outcome.headers).send(outcome.body);
+}

@@ -1,0 +1,109 @@
+import type { Sheet } from '../../http/exports.js';
+import type { DepartmentRef } from '../plans/plans.service.js';
+import type { ConsolidatedReport } from './consolidated.service.js';
+import type { ReportStatus, Rollup, TaskStatus, UnitLine } from './rollup.js';
+
+const taskStatusLabel: Record<TaskStatus, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
+const reportStatusLabel: Record<ReportStatus, string> = { not_started: '未填报', draft: '草稿', submitted: '已报送', accepted: '已采纳', returned: '已退回' };
+const roleLabel = { lead: '牵头', responsible: '负责' } as const;
+const chineseOrdinals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+const names = (units: DepartmentRef[], openEnded = false) => units.map((unit) => unit.name).join('、') + (openEnded ? '等' : '');
+const statusText = (rollup: Rollup) => (rollup.status ? taskStatusLabel[rollup.status] : '暂无报送');
+const lateText = (line: { late: boolean | null }) => (line.late === null ? '' : line.late ? '逾期' : '按时');
+
+interface TaskRow {
+  measure: ConsolidatedReport['measures'][number];
+  task: ConsolidatedReport['measures'][number]['tasks'][number];
+}
+
+interface UnitRow extends TaskRow {
+  line: UnitLine;
+}
+
+const taskRows = (report: ConsolidatedReport): TaskRow[] =>
+  report.measures.flatMap((measure) => measure.tasks.map((task) => ({ measure, task })));
+
+const unitRows = (rows: TaskRow[]): UnitRow[] => rows.flatMap((row) => row.task.units.map((line) => ({ ...row, line })));
+
+/** One row per unit and task row: the flat form for CSV and pivot tables. */
+export function unitSheet(name: string, rows: UnitRow[]): Sheet<UnitRow> {
+  return {
+    name,
+    rows,
+    columns: [
+      { header: '措施序号', width: 8, value: (row) => row.measure.no },
+      { header: '工作措施', width: 24, value: (row) => row.measure.title },
+      { header: '任务序号', width: 8, value: (row) => row.task.seq },
+      { header: '单位代码', width: 24, value: (row) => row.line.department.code },
+      { header: '单位', width: 20, value: (row) => row.line.department.name },
+      { header: '职责', width: 8, value: (row) => roleLabel[row.line.role] + (row.line.via ? `(${row.line.via.name})` : '') },
+      { header: '报送状态', width: 10, value: (row) => reportStatusLabel[row.line.reportStatus] },
+      { header: '是否逾期', width: 8, value: (row) => lateText(row.line) },
+      { header: '进展状态', width: 10, value: (row) => (row.line.entry ? taskStatusLabel[row.line.entry.status] : '') },
+      { header: '进度(%)', width: 8, value: (row) => row.line.entry?.progress },
+      { header: '工作进展', width: 50, value: (row) => row.line.entry?.summary },
+      { header: '存在问题', width: 30, value: (row) => row.line.entry?.problems },
+      { header: '下步计划', width: 30, value: (row) => row.line.entry?.nextSteps },
+    ],
+  };
+}
+
+/** The 分工表 itself, one row per task row, with the period's progress columns added. */
+function tableSheet(report: ConsolidatedReport): Sheet<TaskRow> {
+  return {
+    name: '分工表进展汇总',
+    rows: taskRows(report),
+    columns: [
+      { header: '序号', width: 6, value: (row) => row.measure.no },
+      { header: '治理内容和工作措施', width: 24, value: (row) => row.measure.title },
+      { header: '具体任务', width: 60, value: (row) => row.task.content },
+      { header: '牵头部门', width: 20, value: (row) => names(row.task.lead) },
+      { header: '负责部门(按职责分工)', width: 40, value: (row) => names(row.task.responsible) },
+      { header: '备注', width: 20, value: (row) => row.task.note },
+      { header: '应报单位', width: 8, value: (row) => row.task.expected },
+      { header: '已报单位', width: 8, value: (row) => row.task.reported },
+      { header: '任务进展', width: 10, value: (row) => statusText(row.task.rollup) },
+      { header: '平均进度(%)', width: 10, value: (row) => row.task.rollup.progress },
+      {
+        header: '各单位进展',
+        width: 80,
+        value: (row) =>
+          row.task.units
+            .filter((line) => line.entry)
+            .map((line) => `${line.department.name}:${taskStatusLabel[line.entry!.status]} ${line.entry!.progress}% ${line.entry!.summary}`)
+            .join('\n'),
+      },
+    ],
+  };
+}
+
+function missingSheet(report: ConsolidatedReport): Sheet<DepartmentRef> {
+  return {
+    name: '未报送单位',
+    rows: report.totals.missingDepartments,
+    columns: [
+      { header: '单位代码', width: 28, value: (unit) => unit.code },
+      { header: '单位', width: 30, value: (unit) => unit.name },
+      { header: '截止时间', width: 28, value: () => report.period.dueAt },
+    ],
+  };
+}
+
+/** The workbook the office opens: the table with progress, the missing units, and a sheet per category. */
+export function consolidatedWorkbook(report: ConsolidatedReport): Sheet<any>[] {
+  const rows = taskRows(report);
+  const categories = [...new Map(report.measures.map((measure) => [measure.category.ordinal, measure.category])).values()];
+  return [
+    tableSheet(report),
+    missingSheet(report),
+    ...categories.map((category) =>
+      unitSheet(
+        `(${chineseOrdinals[category.ordinal - 1] ?? category.ordinal})${category.title}`.slice(0, 31),
+        unitRows(rows.filter((row) => row.measure.category.ordinal === category.ordinal)),
+      ),
+    ),
+  ];
+}
+
+export const consolidatedCsvSheet = (report: ConsolidatedReport) => unitSheet('汇总', unitRows(taskRows(report)));

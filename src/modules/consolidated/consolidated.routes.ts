@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
+import { problemResponses } from '../../http/problem.js';
+import { bearerSecurity } from '../../plugins/auth.js';
+import { planParamsSchema } from '../plans/plans.schemas.js';
+import { consolidatedSchema, periodParamsSchema, progressSchema } from './consolidated.schemas.js';
+import { consolidatedCsvSheet, consolidatedWorkbook } from './consolidated.export.js';
+import * as service from './consolidated.service.js';
+
+const tags = ['consolidated'];
+const errors = problemResponses(400, 401, 403, 404);
+const fileName = (report: service.ConsolidatedReport, extension: string) => `${report.plan}-${report.period.id}-汇总.${extension}`;
+
+export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
+  const office = app.authorize('office');
+  const common = { tags, security: bearerSecurity, params: periodParamsSchema };
+  const path = '/v1/plans/:plan/periods/:period/consolidated';
+
+  app.get(
+    path,
+    {
+      preHandler: office,
+      schema: {
+        ...common,
+        operationId: 'getConsolidatedReport',
+        summary: 'Consolidated report of a period (office)',
+        description:
+          'Every measure and task row with each carrying unit’s report, a roll-up per row and per measure (counting submitted and accepted reports), and the submission totals with the missing units. Also as .csv and .xlsx.',
+        response: { 200: consolidatedSchema, ...errors },
+      },
+    },
+    async (request) => service.consolidated(app.db, request.params.plan, request.params.period),
+  );
+
+  app.get(
+    `${path}.csv`,
+    {
+      preHandler: office,
+      schema: {
+        ...common,
+        operationId: 'getConsolidatedReportCsv',
+        summary: 'Consolidated report as CSV, one row per unit and task row (office)',
+        response: { 200: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const report = await service.consolidated(app.db, request.params.plan, request.params.period);
+      return sendFile(reply, CSV_TYPE, fileName(report, 'csv'), toCsv(consolidatedCsvSheet(report)));
+    },
+  );
+
+  app.get(
+    `${path}.xlsx`,
+    {
+      preHandler: office,
+      schema: {
+        ...common,
+        operationId: 'getConsolidatedReportXlsx',
+        summary: 'Consolidated report as an Excel workbook laid out like the 分工表 (office)',
+        description: 'Sheets: 分工表进展汇总 (the table with progress columns), 未报送单位, and one sheet per category.',
+        response: { 200: fileResponse(XLSX_TYPE, 'Excel workbook'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const report = await service.consolidated(app.db, request.params.plan, request.params.period);
+      return sendFile(reply, XLSX_TYPE, fileName(report, 'xlsx'), await toXlsx(consolidatedWorkbook(report)));
+    },
+  );
+
+  app.get(
+    '/v1/plans/:plan/progress',
+    {
+      preHandler: office,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'getProgressMatrix',
+        summary: 'Measures × periods roll-up across the whole timeline (office)',
+        params: planParamsSchema,
+        response: { 200: progressSchema, ...errors },
+      },
+    },
+    async (request) => service.progressMatrix(app.db, request.params.plan),
+  );
+};

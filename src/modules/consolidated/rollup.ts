@@ -1,0 +1,145 @@
+import type { ReportEntry } from '../../db/schema/index.js';
+import type { Directory } from '../departments/departments.service.js';
+import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import type { DepartmentRef, PlanStructure } from '../plans/plans.service.js';
+import { carriedTasks, taskKey, type CarriedTask } from '../reports/carried-tasks.js';
+import type { ReportRow } from '../reports/reports.repository.js';
+
+export type TaskStatus = ReportEntry['status'];
+export type ReportStatus = 'not_started' | ReportRow['status'];
+
+export interface Rollup {
+  status: TaskStatus | null;
+  progress: number | null;
+}
+
+/** Reports whose content counts: what the unit sent and the office has not returned. */
+const COUNTED: ReadonlySet<ReportStatus> = new Set(['submitted', 'accepted']);
+/** Reports whose content the office sees. */
+const VISIBLE: ReadonlySet<ReportStatus> = new Set(['submitted', 'accepted', 'returned']);
+
+/** blocked wins; all completed is completed; all not started is not started; anything else is in progress. */
+export function rollup(entries: readonly Pick<ReportEntry, 'status' | 'progress'>[]): Rollup {
+  if (entries.length === 0) return { status: null, progress: null };
+  const statuses = new Set(entries.map((entry) => entry.status));
+  const status: TaskStatus = statuses.has('blocked') ? 'blocked' : statuses.size === 1 ? [...statuses][0]! : 'in_progress';
+  const progress = Math.round((entries.reduce((sum, entry) => sum + entry.progress, 0) / entries.length) * 10) / 10;
+  return { status, progress };
+}
+
+export interface UnitLine {
+  department: DepartmentRef;
+  role: CarriedTask['role'];
+  via: DepartmentRef | null;
+  required: boolean;
+  reportStatus: ReportStatus;
+  late: boolean | null;
+  entry: ReportEntry | null;
+}
+
+export interface ConsolidatedTask {
+  seq: number;
+  content: string;
+  lead: DepartmentRef[];
+  responsible: DepartmentRef[];
+  note: string | null;
+  expected: number;
+  reported: number;
+  rollup: Rollup;
+  units: UnitLine[];
+}
+
+export interface ConsolidatedMeasure {
+  no: number;
+  title: string;
+  category: { ordinal: number; title: string };
+  rollup: Rollup;
+  tasks: ConsolidatedTask[];
+}
+
+export interface Totals {
+  expected: number;
+  submitted: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  accepted: number;
+  returned: number;
+  awaitingReview: number;
+  missingDepartments: DepartmentRef[];
+}
+
+const statusOf = (report: ReportRow | undefined): ReportStatus => (!report || report.version === 0 ? 'not_started' : report.status);
+
+/**
+ * The office's view of one period: every task row with each carrying unit's report, a roll-up
+ * per row and per measure, and the submission totals. Pure: callers load the inputs.
+ */
+export function consolidatePeriod(structure: PlanStructure, directory: Directory, reports: readonly ReportRow[]) {
+  const reportByUnit = new Map(reports.map((report) => [report.departmentCode, report]));
+  const linesByTask = new Map<string, UnitLine[]>();
+  const expectedUnits: DepartmentRef[] = [];
+
+  for (const department of directory.departments.filter(isReportingUnit)) {
+    const report = reportByUnit.get(department.code);
+    const reportStatus = statusOf(report);
+    const entries = new Map((VISIBLE.has(reportStatus) ? report!.entries : []).map((entry) => [taskKey(entry), entry]));
+    const tasks = carriedTasks(structure, directory, department);
+    if (tasks.some((task) => task.required)) expectedUnits.push({ code: department.code, name: department.name });
+    for (const task of tasks) {
+      const entry = entries.get(taskKey(task)) ?? null;
+      if (!task.required && !entry) continue;
+      const lines = linesByTask.get(taskKey(task)) ?? [];
+      lines.push({
+        department: { code: department.code, name: department.name },
+        role: task.role,
+        via: task.via,
+        required: task.required,
+        reportStatus,
+        late: report?.late ?? null,
+        entry,
+      });
+      linesByTask.set(taskKey(task), lines);
+    }
+  }
+
+  const counted = (lines: UnitLine[]) => lines.filter((line) => line.entry && COUNTED.has(line.reportStatus)).map((line) => line.entry!);
+  const measures: ConsolidatedMeasure[] = structure.measures.map((measure) => {
+    const tasks = measure.tasks.map((task): ConsolidatedTask => {
+      const units = linesByTask.get(taskKey({ measureNo: measure.no, taskSeq: task.seq })) ?? [];
+      const entries = counted(units);
+      return {
+        seq: task.seq,
+        content: task.content,
+        lead: task.lead,
+        responsible: task.responsible,
+        note: task.note,
+        expected: units.filter((line) => line.required).length,
+        reported: entries.length,
+        rollup: rollup(entries),
+        units,
+      };
+    });
+    const taskRollups = tasks.map((task) => task.rollup).filter((value): value is { status: TaskStatus; progress: number } => value.status !== null);
+    return { no: measure.no, title: measure.title, category: measure.category, rollup: rollup(taskRollups), tasks };
+  });
+
+  const expectedReports = expectedUnits.map((unit) => ({ unit, report: reportByUnit.get(unit.code) }));
+  const submitted = expectedReports.filter(({ report }) => report?.firstSubmittedAt);
+  const missing = expectedReports.filter(({ report }) => !report?.firstSubmittedAt).map(({ unit }) => unit);
+  const withStatus = (status: ReportStatus) => expectedReports.filter(({ report }) => statusOf(report) === status).length;
+  const totals: Totals = {
+    expected: expectedUnits.length,
+    submitted: submitted.length,
+    onTime: submitted.filter(({ report }) => report!.late === false).length,
+    late: submitted.filter(({ report }) => report!.late === true).length,
+    missing: missing.length,
+    accepted: withStatus('accepted'),
+    returned: withStatus('returned'),
+    awaitingReview: withStatus('submitted'),
+    missingDepartments: missing,
+  };
+  return { measures, totals };
+}
+
+export type Consolidated = ReturnType<typeof consolidatePeriod>;

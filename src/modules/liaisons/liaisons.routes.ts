@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
+import { problemResponses } from '../../http/problem.js';
+import { actorOf, assertActsFor, bearerSecurity } from '../../plugins/auth.js';
+import { departmentParamsSchema } from '../departments/departments.schemas.js';
+import { rosterSheet } from './liaisons.export.js';
+import { liaisonsBodySchema, liaisonsSchema, rosterSchema } from './liaisons.schemas.js';
+import * as service from './liaisons.service.js';
+
+const tags = ['liaisons'];
+const errors = problemResponses(400, 401, 403, 404, 422);
+
+export const liaisonRoutes: FastifyPluginAsyncZod = async (app) => {
+  const anyRole = app.authorize('department', 'office');
+  const office = app.authorize('office');
+
+  app.get(
+    '/v1/departments/:code/liaisons',
+    {
+      preHandler: anyRole,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'getLiaisons',
+        summary: "Get a unit's 处级联络员 and 工作人员",
+        params: departmentParamsSchema,
+        response: { 200: liaisonsSchema, ...errors },
+      },
+    },
+    async (request) => {
+      assertActsFor(request.principal, request.params.code);
+      return service.getLiaisons(app.db, request.params.code);
+    },
+  );
+
+  app.put(
+    '/v1/departments/:code/liaisons',
+    {
+      preHandler: anyRole,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'setLiaisons',
+        summary: "Set a unit's 处级联络员 and 工作人员",
+        description: 'A department sets its own; the office may set any (e.g. from a list sent on paper).',
+        params: departmentParamsSchema,
+        body: liaisonsBodySchema,
+        response: { 200: liaisonsSchema, ...errors },
+      },
+    },
+    async (request) => {
+      assertActsFor(request.principal, request.params.code);
+      return service.setLiaisons(app.db, actorOf(request), app.clock.now(), request.params.code, request.body);
+    },
+  );
+
+  const rosterSchemaBase = { tags, security: bearerSecurity };
+  app.get(
+    '/v1/liaisons',
+    {
+      preHandler: office,
+      schema: {
+        ...rosterSchemaBase,
+        operationId: 'getLiaisonRoster',
+        summary: 'The liaison roster of every unit (office)',
+        description: 'Also as /v1/liaisons.csv and /v1/liaisons.xlsx.',
+        response: { 200: rosterSchema, ...problemResponses(401, 403) },
+      },
+    },
+    async () => service.roster(app.db),
+  );
+
+  app.get(
+    '/v1/liaisons.csv',
+    {
+      preHandler: office,
+      schema: {
+        ...rosterSchemaBase,
+        operationId: 'getLiaisonRosterCsv',
+        summary: 'The liaison roster as CSV (office)',
+        response: { 200: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), ...problemResponses(401, 403) },
+      },
+    },
+    async (_request, reply) => sendFile(reply, CSV_TYPE, '联络员名单.csv', toCsv(rosterSheet(await service.roster(app.db)))),
+  );
+
+  app.get(
+    '/v1/liaisons.xlsx',
+    {
+      preHandler: office,
+      schema: {
+        ...rosterSchemaBase,
+        operationId: 'getLiaisonRosterXlsx',
+        summary: 'The liaison roster as an Excel workbook (office)',
+        response: { 200: fileResponse(XLSX_TYPE, 'Excel workbook'), ...problemResponses(401, 403) },
+      },
+    },
+    async (_request, reply) => sendFile(reply, XLSX_TYPE, '联络员名单.xlsx', await toXlsx([rosterSheet(await service.roster(app.db))])),
+  );
+};

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses } from '../../http/problem.js';
+import { actorOf, bearerSecurity } from '../../plugins/auth.js';
+import { planParamsSchema } from '../plans/plans.schemas.js';
+import { moveDeadlineBodySchema, periodParamsSchema, periodSchema } from './periods.schemas.js';
+import * as service from './periods.service.js';
+
+const tags = ['periods'];
+
+export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/plans/:plan/periods',
+    {
+      preHandler: app.authorize('department', 'office'),
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'listPeriods',
+        summary: 'List the reporting periods and their deadlines',
+        description:
+          'Quarterly periods 2017Q2..2019Q3, then the 总结报告 (`summary`). Default deadline: 17:00 Asia/Shanghai on the 5th working day after the period ends (China’s official calendar, 调休 included); the summary is due on the last working day of 总结阶段.',
+        params: planParamsSchema,
+        response: { 200: z.object({ items: z.array(periodSchema) }), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ items: await service.listPeriodViews(app.db, request.params.plan) }),
+  );
+
+  app.patch(
+    '/v1/plans/:plan/periods/:period',
+    {
+      preHandler: app.authorize('office'),
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'moveDeadline',
+        summary: "Move one period's deadline (office)",
+        params: periodParamsSchema,
+        body: moveDeadlineBodySchema,
+        response: { 200: periodSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { plan, period } = request.params;
+      const dueAt = request.body.dueAt === null ? null : new Date(request.body.dueAt);
+      return service.moveDeadline(app.db, actorOf(request), app.clock.now(), plan, period, dueAt);
+    },
+  );
+};

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+const quarterId = z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter such as 2017Q2');
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm');
+
+/**
+ * How a plan's reporting periods and default deadlines are derived; stored per plan so the
+ * office can run a later campaign with a different rule.
+ */
+export const reportingRuleSchema = z.object({
+  timeZone: z.string().min(1),
+  quarterly: z.object({
+    first: quarterId,
+    last: quarterId,
+    /** Due on the Nth working day after the quarter ends (China's calendar, 调休 included). */
+    dueWorkingDaysAfterEnd: z.number().int().min(1).max(60),
+    dueTime: localTime,
+  }),
+  /** The final 总结报告, due on the last working day of the named phase. */
+  summary: z.object({ phase: z.string().min(1), dueTime: localTime }),
+});
+
+export type ReportingRule = z.infer<typeof reportingRuleSchema>;

@@ -1,0 +1,54 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.js';
+import { reports, reportVersions } from '../../db/schema/index.js';
+
+export type ReportRow = typeof reports.$inferSelect;
+export type ReportVersionRow = typeof reportVersions.$inferSelect;
+
+export interface ReportKey {
+  planId: number;
+  periodId: string;
+  departmentCode: string;
+}
+
+const byKey = (key: ReportKey) =>
+  and(eq(reports.planId, key.planId), eq(reports.periodId, key.periodId), eq(reports.departmentCode, key.departmentCode));
+
+export async function findReport(db: Queryable, key: ReportKey): Promise<ReportRow | undefined> {
+  const [row] = await db.select().from(reports).where(byKey(key));
+  return row;
+}
+
+/** Locks the report row for the rest of the transaction, creating an empty one (version 0) first if needed. */
+export async function lockReport(db: Queryable, key: ReportKey, at: Date): Promise<ReportRow> {
+  await db
+    .insert(reports)
+    .values({ ...key, status: 'draft', version: 0, entries: [], updatedAt: at })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(reports).where(byKey(key)).for('update');
+  return row!;
+}
+
+export async function updateReport(db: Queryable, id: number, changes: Partial<ReportRow>): Promise<ReportRow> {
+  const [row] = await db.update(reports).set(changes).where(eq(reports.id, id)).returning();
+  return row!;
+}
+
+export async function insertVersion(db: Queryable, version: typeof reportVersions.$inferInsert): Promise<void> {
+  await db.insert(reportVersions).values(version);
+}
+
+export function listVersions(db: Queryable, reportId: number) {
+  return db.select().from(reportVersions).where(eq(reportVersions.reportId, reportId)).orderBy(asc(reportVersions.version));
+}
+
+export function listReportsOfPeriod(db: Queryable, planId: number, periodId: string) {
+  return db
+    .select()
+    .from(reports)
+    .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId)));
+}
+
+export function listReportsOfPlan(db: Queryable, planId: number) {
+  return db.select().from(reports).where(eq(reports.planId, planId));
+}

@@ -1,0 +1,141 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { idempotent } from '../../http/idempotency.js';
+import { problemResponses } from '../../http/problem.js';
+import { actorOf, assertActsFor, bearerSecurity } from '../../plugins/auth.js';
+import {
+  actionHeadersSchema,
+  reportParamsSchema,
+  reportSchema,
+  returnBodySchema,
+  saveReportBodySchema,
+  versionSchema,
+  writeHeadersSchema,
+} from './reports.schemas.js';
+import * as service from './reports.service.js';
+
+const tags = ['reports'];
+const base = '/v1/plans/:plan/periods/:period/reports/:department';
+const readErrors = problemResponses(400, 401, 403, 404, 422);
+const writeErrors = problemResponses(400, 401, 403, 404, 409, 412, 422);
+const withEtag = (report: service.ReportView) => ({ etag: service.etagOf(report.version) });
+
+export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
+  const anyRole = app.authorize('department', 'office');
+  const office = app.authorize('office');
+
+  app.get(
+    base,
+    {
+      preHandler: anyRole,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'getReport',
+        summary: "Get a unit's report for a period",
+        description: 'A report not started yet reads as status not_started, version 0, with the rows to report on.',
+        params: reportParamsSchema,
+        response: { 200: reportSchema, ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      assertActsFor(request.principal, request.params.department);
+      const report = await service.getReport(app.db, request.params);
+      return reply.headers(withEtag(report)).send(report);
+    },
+  );
+
+  app.put(
+    base,
+    {
+      preHandler: app.authorize('department'),
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'saveReportDraft',
+        summary: 'Save the report as a draft',
+        description: 'Replaces the entries. Allowed while the report is not started, a draft or returned. Send If-Match to avoid overwriting a newer version.',
+        params: reportParamsSchema,
+        headers: writeHeadersSchema,
+        body: saveReportBodySchema,
+        response: { 200: reportSchema, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      assertActsFor(request.principal, request.params.department);
+      const { entries } = request.body;
+      const report = await service.saveDraft(app.db, actorOf(request), app.clock.now(), request.params, entries, request.headers['if-match']);
+      return reply.headers(withEtag(report)).send(report);
+    },
+  );
+
+  const action = (
+    name: 'submit' | 'accept' | 'return',
+    options: { summary: string; description: string; office: boolean; body?: typeof returnBodySchema },
+    run: (request: { params: service.ReportAddress; headers: { 'if-match'?: string | undefined }; body: unknown }, actor: ReturnType<typeof actorOf>, at: Date) => Promise<service.ReportView>,
+  ) =>
+    app.post(
+      `${base}/${name}`,
+      {
+        preHandler: options.office ? office : app.authorize('department'),
+        schema: {
+          tags,
+          security: bearerSecurity,
+          operationId: `${name}Report`,
+          summary: options.summary,
+          description: options.description,
+          params: reportParamsSchema,
+          headers: actionHeadersSchema,
+          ...(options.body ? { body: options.body } : {}),
+          response: { 200: reportSchema, ...writeErrors },
+        },
+      },
+      async (request, reply) => {
+        assertActsFor(request.principal, request.params.department);
+        return idempotent(app.db, request, reply, async () => {
+          const report = await run(request, actorOf(request), app.clock.now());
+          return { statusCode: 200, body: report, headers: withEtag(report) };
+        });
+      },
+    );
+
+  action(
+    'submit',
+    {
+      summary: 'Submit the report to the office',
+      description: 'From draft or returned. Every required row needs an entry. A submission after dueAt is accepted and marked late.',
+      office: false,
+    },
+    (request, actor, at) => service.submit(app.db, actor, at, request.params, request.headers['if-match']),
+  );
+  action(
+    'accept',
+    { summary: 'Accept a submitted report (office)', description: 'From submitted.', office: true },
+    (request, actor, at) => service.accept(app.db, actor, at, request.params, request.headers['if-match']),
+  );
+  action(
+    'return',
+    { summary: 'Return a submitted report with a reason (office)', description: 'From submitted; the unit edits and resubmits.', office: true, body: returnBodySchema },
+    (request, actor, at) =>
+      service.returnReport(app.db, actor, at, request.params, (request.body as z.infer<typeof returnBodySchema>).reason, request.headers['if-match']),
+  );
+
+  app.get(
+    `${base}/history`,
+    {
+      preHandler: anyRole,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'getReportHistory',
+        summary: 'Every saved version of a report',
+        params: reportParamsSchema,
+        response: { 200: z.object({ report: reportSchema, items: z.array(versionSchema) }), ...readErrors },
+      },
+    },
+    async (request) => {
+      assertActsFor(request.principal, request.params.department);
+      return service.history(app.db, request.params);
+    },
+  );
+};

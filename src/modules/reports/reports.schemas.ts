@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { periodIdSchema } from '../periods/periods.schemas.js';
+import { departmentCodeSchema, departmentRefSchema, planCodeSchema } from '../plans/plans.schemas.js';
+
+export const TEXT_LIMIT = 5000;
+export const ENTRY_LIMIT = 200;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const taskStatusSchema = z.enum(['not_started', 'in_progress', 'completed', 'blocked']).meta({ id: 'TaskStatus' });
+export const reportStatusSchema = z.enum(['not_started', 'draft', 'submitted', 'accepted', 'returned']).meta({ id: 'ReportStatus' });
+
+export const metricSchema = z.strictObject({
+  name: text(100),
+  value: z.number().finite(),
+  unit: z.string().trim().max(20),
+});
+
+export const entrySchema = z
+  .strictObject({
+    measureNo: z.number().int().min(1).max(10_000),
+    taskSeq: z.number().int().min(1).max(1_000),
+    status: taskStatusSchema,
+    progress: z.number().int().min(0).max(100).describe('Per cent complete, 0..100'),
+    summary: text(TEXT_LIMIT).describe('What was done this period'),
+    problems: text(TEXT_LIMIT).optional(),
+    nextSteps: text(TEXT_LIMIT).optional(),
+    metrics: z.array(metricSchema).max(20).optional().describe('Figures such as measure 1’s share of professional supervisors'),
+  })
+  .meta({ id: 'ReportEntry' });
+
+export const saveReportBodySchema = z
+  .strictObject({ entries: z.array(entrySchema).max(ENTRY_LIMIT) })
+  .meta({
+    id: 'ReportDraft',
+    examples: [
+      {
+        entries: [
+          {
+            measureNo: 1,
+            taskSeq: 1,
+            status: 'in_progress',
+            progress: 60,
+            summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。',
+            problems: '部分区专业人员招录未完成。',
+            nextSteps: '四季度完成招录。',
+            metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }],
+          },
+        ],
+      },
+    ],
+  });
+
+export const returnBodySchema = z
+  .strictObject({ reason: text(2000).describe('Why the office returns the report') })
+  .meta({ examples: [{ reason: '措施1缺少专业监管人员占比数据,请补充后重新报送。' }] });
+
+export const carriedTaskSchema = z.object({
+  measureNo: z.number().int(),
+  taskSeq: z.number().int(),
+  content: z.string(),
+  role: z.enum(['lead', 'responsible']),
+  via: departmentRefSchema.nullable(),
+  required: z.boolean().describe('Required rows must have an entry before submitting'),
+});
+
+const instant = z.iso.datetime({ offset: true });
+
+export const reportSchema = z
+  .object({
+    plan: planCodeSchema,
+    period: periodIdSchema,
+    department: departmentRefSchema,
+    status: reportStatusSchema,
+    version: z.number().int().describe('Increases with every change; the ETag is "v<version>"'),
+    dueAt: instant,
+    submittedAt: instant.nullable(),
+    firstSubmittedAt: instant.nullable(),
+    late: z.boolean().nullable().describe('Whether the first submission came after dueAt; null before it'),
+    reviewedAt: instant.nullable(),
+    returnReason: z.string().nullable(),
+    entries: z.array(entrySchema),
+    tasks: z.array(carriedTaskSchema).describe('The rows this unit reports on'),
+  })
+  .meta({ id: 'Report' });
+
+export const versionSchema = z
+  .object({
+    version: z.number().int(),
+    action: z.enum(['save', 'submit', 'accept', 'return']),
+    status: reportStatusSchema,
+    late: z.boolean().nullable(),
+    reason: z.string().nullable(),
+    actorTokenId: z.string().nullable(),
+    at: instant,
+    entries: z.array(entrySchema),
+  })
+  .meta({ id: 'ReportVersion' });
+
+export const reportParamsSchema = z.object({ plan: planCodeSchema, period: periodIdSchema, department: departmentCodeSchema });
+
+export const writeHeadersSchema = z.object({
+  'if-match': z.string().max(100).optional().describe('The ETag last read; a stale one gets 412'),
+});
+
+export const actionHeadersSchema = writeHeadersSchema.extend({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1..255 visible ASCII characters')
+    .optional()
+    .describe('A retry with the same key returns the first answer'),
+});

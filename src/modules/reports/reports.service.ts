@@ -1,0 +1,204 @@
+import type { Database, Queryable } from '../../db/client.js';
+import type { ReportEntry } from '../../db/schema/index.js';
+import { AppError, type FieldError } from '../../errors.js';
+import { recordAudit, type Actor } from '../audit/audit.service.js';
+import { loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
+import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import { formatInZone } from '../periods/deadlines.js';
+import { requirePeriod, type PeriodRow } from '../periods/periods.service.js';
+import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
+import { carriedTasks, taskKey, type CarriedTask } from './carried-tasks.js';
+import * as repository from './reports.repository.js';
+
+export interface ReportAddress {
+  plan: string;
+  period: string;
+  department: string;
+}
+
+interface ReportContext {
+  plan: Plan;
+  period: PeriodRow;
+  department: Department;
+  tasks: CarriedTask[];
+}
+
+export const etagOf = (version: number) => `"v${version}"`;
+
+async function loadContext(db: Queryable, address: ReportAddress): Promise<ReportContext> {
+  const [structure, directory] = await Promise.all([loadPlanStructure(db, address.plan), loadDirectory(db)]);
+  const period = await requirePeriod(db, structure.plan, address.period);
+  const department = requireDepartment(directory, address.department);
+  if (!isReportingUnit(department)) {
+    throw new AppError('UNPROCESSABLE', `${department.name} is a collective; its member units report for it`);
+  }
+  return { plan: structure.plan, period, department, tasks: carriedTasks(structure, directory, department) };
+}
+
+const keyOf = (context: ReportContext) => ({
+  planId: context.plan.id,
+  periodId: context.period.id,
+  departmentCode: context.department.code,
+});
+
+function view(context: ReportContext, row: repository.ReportRow | undefined) {
+  const zone = context.plan.reportingRule.timeZone;
+  const instant = (value: Date | null | undefined) => (value ? formatInZone(value, zone) : null);
+  return {
+    plan: context.plan.code,
+    period: context.period.id,
+    department: { code: context.department.code, name: context.department.name },
+    status: !row || row.version === 0 ? ('not_started' as const) : row.status,
+    version: row?.version ?? 0,
+    dueAt: formatInZone(context.period.dueAt, zone),
+    submittedAt: instant(row?.submittedAt),
+    firstSubmittedAt: instant(row?.firstSubmittedAt),
+    late: row?.late ?? null,
+    reviewedAt: instant(row?.reviewedAt),
+    returnReason: row?.returnReason ?? null,
+    entries: row?.entries ?? [],
+    tasks: context.tasks.map(({ taskId: _taskId, ...task }) => task),
+  };
+}
+
+export type ReportView = ReturnType<typeof view>;
+
+export async function getReport(db: Queryable, address: ReportAddress): Promise<ReportView> {
+  const context = await loadContext(db, address);
+  return view(context, await repository.findReport(db, keyOf(context)));
+}
+
+/** `If-Match` holds one or more ETags, or `*`; weak tags compare like strong ones here. */
+function assertMatches(ifMatch: string | undefined, version: number) {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return;
+  const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (!tags.includes(etagOf(version))) {
+    throw new AppError('PRECONDITION_FAILED', `The report has changed: its current ETag is ${etagOf(version)}`);
+  }
+}
+
+function validateEntries(context: ReportContext, entries: ReportEntry[]) {
+  const allowed = new Map(context.tasks.map((task) => [taskKey(task), task]));
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  entries.forEach((entry, index) => {
+    const key = taskKey(entry);
+    const path = `body.entries.${index}`;
+    if (seen.has(key)) errors.push({ path, message: `measure ${entry.measureNo} task ${entry.taskSeq} appears twice` });
+    else if (!allowed.has(key)) {
+      errors.push({ path, message: `${context.department.name} does not carry measure ${entry.measureNo} task ${entry.taskSeq}` });
+    }
+    seen.add(key);
+  });
+  if (errors.length > 0) throw new AppError('UNPROCESSABLE', 'Some entries are not tasks this unit reports on', errors);
+}
+
+type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) => {
+  action: 'save' | 'submit' | 'accept' | 'return';
+  changes: Partial<repository.ReportRow>;
+  reason?: string | null;
+};
+
+/** Runs one workflow step on the locked report: precondition, change, version row, audit. */
+async function step(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch: string | undefined, transition: Transition) {
+  const context = await loadContext(db, address);
+  return db.transaction(async (tx) => {
+    const current = await repository.lockReport(tx, keyOf(context), at);
+    assertMatches(ifMatch, current.version);
+    const { action, changes, reason = null } = transition(context, current, at);
+    const updated = await repository.updateReport(tx, current.id, { ...changes, version: current.version + 1, updatedAt: at });
+    await repository.insertVersion(tx, {
+      reportId: updated.id,
+      version: updated.version,
+      action,
+      status: updated.status,
+      entries: updated.entries,
+      late: action === 'submit' ? at > context.period.dueAt : null,
+      reason,
+      actorTokenId: actor.tokenId,
+      at,
+    });
+    const summary = (row: repository.ReportRow) => ({ status: row.version === 0 ? 'not_started' : row.status, version: row.version, entries: row.entries });
+    await recordAudit(tx, actor, at, {
+      action: `report.${action}`,
+      entityType: 'report',
+      entityId: `${address.plan}/${address.period}/${address.department}`,
+      before: summary(current),
+      after: { ...summary(updated), ...(reason ? { reason } : {}) },
+    });
+    return view(context, updated);
+  });
+}
+
+function requireStatus(row: repository.ReportRow, allowed: string[], doing: string) {
+  const status = row.version === 0 ? 'not_started' : row.status;
+  if (!allowed.includes(status)) throw new AppError('CONFLICT', `Cannot ${doing} a report that is ${status}`);
+}
+
+export function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, entries: ReportEntry[], ifMatch?: string) {
+  return step(db, actor, at, address, ifMatch, (context, row) => {
+    requireStatus(row, ['not_started', 'draft', 'returned'], 'edit');
+    validateEntries(context, entries);
+    return { action: 'save', changes: { status: 'draft', entries } };
+  });
+}
+
+export function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string) {
+  return step(db, actor, at, address, ifMatch, (context, row) => {
+    requireStatus(row, ['draft', 'returned'], 'submit');
+    const covered = new Set(row.entries.map(taskKey));
+    const missing = context.tasks.filter((task) => task.required && !covered.has(taskKey(task)));
+    if (missing.length > 0) {
+      throw new AppError(
+        'UNPROCESSABLE',
+        'The report has no entry for some of the rows this unit carries',
+        missing.map((task) => ({ path: 'report.entries', message: `missing measure ${task.measureNo} task ${task.taskSeq}` })),
+      );
+    }
+    const first = row.firstSubmittedAt === null;
+    return {
+      action: 'submit',
+      changes: {
+        status: 'submitted',
+        submittedAt: at,
+        firstSubmittedAt: row.firstSubmittedAt ?? at,
+        late: first ? at > context.period.dueAt : row.late,
+        reviewedAt: null,
+      },
+    };
+  });
+}
+
+export function accept(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string) {
+  return step(db, actor, at, address, ifMatch, (_context, row) => {
+    requireStatus(row, ['submitted'], 'accept');
+    return { action: 'accept', changes: { status: 'accepted', reviewedAt: at, returnReason: null } };
+  });
+}
+
+export function returnReport(db: Database, actor: Actor, at: Date, address: ReportAddress, reason: string, ifMatch?: string) {
+  return step(db, actor, at, address, ifMatch, (_context, row) => {
+    requireStatus(row, ['submitted'], 'return');
+    return { action: 'return', changes: { status: 'returned', reviewedAt: at, returnReason: reason }, reason };
+  });
+}
+
+export async function history(db: Queryable, address: ReportAddress) {
+  const context = await loadContext(db, address);
+  const row = await repository.findReport(db, keyOf(context));
+  const versions = row ? await repository.listVersions(db, row.id) : [];
+  const zone = context.plan.reportingRule.timeZone;
+  return {
+    report: view(context, row),
+    items: versions.map((version) => ({
+      version: version.version,
+      action: version.action,
+      status: version.status,
+      late: version.late,
+      reason: version.reason,
+      actorTokenId: version.actorTokenId,
+      at: formatInZone(version.at, zone),
+      entries: version.entries,
+    })),
+  };
+}

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses } from '../../http/problem.js';
+import { actorOf, bearerSecurity } from '../../plugins/auth.js';
+import { loadDirectory } from '../departments/departments.service.js';
+import { createdTokenSchema, createTokenBodySchema, tokenParamsSchema, tokenSchema } from './tokens.schemas.js';
+import * as service from './tokens.service.js';
+
+const tags = ['tokens'];
+const errors = problemResponses(400, 401, 403);
+
+export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
+  const preHandler = app.authorize('admin');
+
+  app.get(
+    '/v1/tokens',
+    {
+      preHandler,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'listTokens',
+        summary: 'List tokens (admin)',
+        response: { 200: z.object({ items: z.array(tokenSchema) }), ...errors },
+      },
+    },
+    async () => ({ items: await service.listTokens(app.db) }),
+  );
+
+  app.post(
+    '/v1/tokens',
+    {
+      preHandler,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'createToken',
+        summary: 'Create a token (admin)',
+        description: 'Returns the secret once. Department tokens are bound to one department.',
+        body: createTokenBodySchema,
+        response: { 201: createdTokenSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const directory = await loadDirectory(app.db);
+      const { role, department, label } = request.body;
+      const created = await service.createToken(app.db, actorOf(request), app.clock.now(), { role, departmentCode: department, label }, (code) => directory.get(code) !== undefined);
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/v1/tokens/:id',
+    {
+      preHandler,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'revokeToken',
+        summary: 'Revoke a token (admin)',
+        params: tokenParamsSchema,
+        response: { 200: tokenSchema, ...errors, ...problemResponses(404) },
+      },
+    },
+    async (request) => service.revokeToken(app.db, actorOf(request), app.clock.now(), request.params.id),
+  );
+};

@@ -1,0 +1,74 @@
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.js';
+import type { Actor } from '../modules/audit/audit.service.js';
+import { findActiveTokenByHash } from '../modules/tokens/tokens.repository.js';
+import { hashToken, type TokenRole } from '../modules/tokens/tokens.service.js';
+
+export interface Principal {
+  tokenId: string;
+  role: TokenRole;
+  departmentCode: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: a valid bearer token whose role is one of `roles` (admin may do anything). */
+    authorize(...roles: TokenRole[]): preHandlerAsyncHookHandler;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+/**
+ * Bearer-token authentication. The plan structure stays public; protected routes declare
+ * `preHandler: app.authorize(...)` and, for per-department data, call `assertActsFor`.
+ */
+export default fp(
+  async (app) => {
+    app.decorateRequest('principal', null);
+    app.decorate('authorize', (...roles: TokenRole[]): preHandlerAsyncHookHandler => {
+      return async (request) => {
+        const principal = await authenticate(request);
+        if (principal.role !== 'admin' && !roles.includes(principal.role)) {
+          throw new AppError('FORBIDDEN', `This operation needs one of the roles: ${['admin', ...roles].join(', ')}`);
+        }
+        request.principal = principal;
+      };
+    });
+
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      if (!match) throw unauthorized(request.headers.authorization ? 'The Authorization header must be "Bearer <token>"' : 'A bearer token is required');
+      const row = await findActiveTokenByHash(app.db, hashToken(match[1]!));
+      if (!row) throw unauthorized('The token is unknown or revoked');
+      return { tokenId: row.id, role: row.role, departmentCode: row.departmentCode };
+    }
+  },
+  { name: 'auth', dependencies: ['database'] },
+);
+
+function unauthorized(detail: string) {
+  return new AppError('UNAUTHORIZED', detail);
+}
+
+/** A department token acts only for its own department; office and admin act for any. */
+export function assertActsFor(principal: Principal | null, departmentCode: string): void {
+  if (!principal) throw unauthorized('A bearer token is required');
+  if (principal.role === 'department' && principal.departmentCode !== departmentCode) {
+    throw new AppError('FORBIDDEN', `This token acts for ${principal.departmentCode}, not ${departmentCode}`);
+  }
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  const principal = request.principal;
+  return {
+    tokenId: principal?.tokenId ?? null,
+    role: principal?.role ?? 'system',
+    departmentCode: principal?.departmentCode ?? null,
+    requestId: request.id,
+  };
+}
