@@ -48,3 +48,14 @@ export async function runServiceToExit(env: Record<string, string>): Promise<{ c
   const [code] = await once(child, 'exit');
   return { code: code as number | null, stderr };
 }
+
+/** Runs the admin command line (`npm run cli -- ...`) and returns what it printed. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(tsx, ['src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'exit');
+  return { code: code as number | null, stdout, stderr };
+}

@@ -8,7 +8,8 @@ const reportStatusLabel: Record<ReportStatus, string> = { not_started: '未填�
 const roleLabel = { lead: '牵头', responsible: '负责' } as const;
 const chineseOrdinals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
-const names = (units: DepartmentRef[], openEnded = false) => units.map((unit) => unit.name).join('、') + (openEnded ? '等' : '');
+/** A 牵头部门 / 负责部门 cell as the 分工表 prints it, 等 included; an empty cell stays empty. */
+const cell = (units: DepartmentRef[], openEnded: boolean) => (units.length === 0 ? null : units.map((unit) => unit.name).join('、') + (openEnded ? '等' : ''));
 const statusText = (rollup: Rollup) => (rollup.status ? taskStatusLabel[rollup.status] : '暂无报送');
 const lateText = (line: { late: boolean | null }) => (line.late === null ? '' : line.late ? '逾期' : '按时');
 
@@ -58,8 +59,8 @@ function tableSheet(report: ConsolidatedReport): Sheet<TaskRow> {
       { header: '序号', width: 6, value: (row) => row.measure.no },
       { header: '治理内容和工作措施', width: 24, value: (row) => row.measure.title },
       { header: '具体任务', width: 60, value: (row) => row.task.content },
-      { header: '牵头部门', width: 20, value: (row) => names(row.task.lead) },
-      { header: '负责部门(按职责分工)', width: 40, value: (row) => names(row.task.responsible) },
+      { header: '牵头部门', width: 20, value: (row) => cell(row.task.lead, row.task.leadOpenEnded) },
+      { header: '负责部门(按职责分工)', width: 40, value: (row) => cell(row.task.responsible, row.task.responsibleOpenEnded) },
       { header: '备注', width: 20, value: (row) => row.task.note },
       { header: '应报单位', width: 8, value: (row) => row.task.expected },
       { header: '已报单位', width: 8, value: (row) => row.task.reported },

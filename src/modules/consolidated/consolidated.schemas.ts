@@ -51,6 +51,8 @@ export const consolidatedSchema = z
             content: z.string(),
             lead: z.array(departmentRefSchema),
             responsible: z.array(departmentRefSchema),
+            leadOpenEnded: z.boolean(),
+            responsibleOpenEnded: z.boolean(),
             note: z.string().nullable(),
             expected: z.number().int(),
             reported: z.number().int(),

@@ -42,6 +42,8 @@ export interface ConsolidatedTask {
   content: string;
   lead: DepartmentRef[];
   responsible: DepartmentRef[];
+  leadOpenEnded: boolean;
+  responsibleOpenEnded: boolean;
   note: string | null;
   expected: number;
   reported: number;
@@ -113,6 +115,8 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
         content: task.content,
         lead: task.lead,
         responsible: task.responsible,
+        leadOpenEnded: task.leadOpenEnded,
+        responsibleOpenEnded: task.responsibleOpenEnded,
         note: task.note,
         expected: units.filter((line) => line.required).length,
         reported: entries.length,
