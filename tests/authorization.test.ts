@@ -191,13 +191,18 @@ function request(r: RouteCase, department: string, headers: Record<string, strin
   });
 }
 
+/** it.each rows as [name, row], titled '%s': vitest's $name interpolation truncates long names. */
+function named<T extends { name: string }>(rows: T[]): Array<[string, T]> {
+  return rows.map((row) => [row.name, row]);
+}
+
 function expectProblem(response: { statusCode: number; headers: Record<string, unknown> }, status: number) {
   expect(response.statusCode).toBe(status);
   expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
 }
 
 describe('authorization matrix: every protected route × role × own/other department', () => {
-  it.each(matrix)('$name', async ({ role, route: r, department, expected }) => {
+  it.each(named(matrix))('%s', async (_name, { role, route: r, department, expected }) => {
     const response = await request(r, department, headersFor[role]);
     if (expected === 'allowed') {
       expect(response.statusCode, response.body).not.toBe(401);
@@ -222,7 +227,7 @@ describe('protected routes without a valid token answer 401 with a Bearer challe
     protectedRoutes.map((r) => ({ name: `${r.method} ${r.path} ${kind} is 401`, route: r, headers })),
   );
 
-  it.each(rows)('$name', async ({ route: r, headers }) => {
+  it.each(named(rows))('%s', async (_name, { route: r, headers }) => {
     const response = await request(r, OWN, headers);
     expectProblem(response, 401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
@@ -230,20 +235,19 @@ describe('protected routes without a valid token answer 401 with a Bearer challe
   });
 
   const protectedGets = protectedRoutes.filter((r) => r.method === 'GET');
-  it.each(protectedGets.map((r) => ({ name: `HEAD ${r.path} without a token is 401`, route: r })))('$name', async ({ route: r }) => {
+  const headRows = protectedGets.map((r) => ({ name: `HEAD ${r.path} without a token is 401`, route: r }));
+  it.each(named(headRows))('%s', async (_name, { route: r }) => {
     const response = await request(r, OWN, {}, 'HEAD');
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
   });
 
   const scopedGets = protectedGets.filter((r) => isDepartmentScoped(r.path));
-  it.each(scopedGets.map((r) => ({ name: `department token on HEAD ${label(r.path, OTHER)} is 403`, route: r })))(
-    '$name',
-    async ({ route: r }) => {
-      const response = await request(r, OTHER, headersFor.department, 'HEAD');
-      expect(response.statusCode).toBe(403);
-    },
-  );
+  const scopedHeadRows = scopedGets.map((r) => ({ name: `department token on HEAD ${label(r.path, OTHER)} is 403`, route: r }));
+  it.each(named(scopedHeadRows))('%s', async (_name, { route: r }) => {
+    const response = await request(r, OTHER, headersFor.department, 'HEAD');
+    expect(response.statusCode).toBe(403);
+  });
 });
 
 describe('revoked tokens answer 401 on every protected route', () => {
@@ -275,7 +279,7 @@ describe('revoked tokens answer 401 on every protected route', () => {
     protectedRoutes.map((r) => ({ name: `revoked ${role} token on ${r.method} ${label(r.path, isDepartmentScoped(r.path) ? OWN : null)} is 401`, role, route: r })),
   );
 
-  it.each(rows)('$name', async ({ role, route: r }) => {
+  it.each(named(rows))('%s', async (_name, { role, route: r }) => {
     const response = await request(r, OWN, revoked[role]);
     expectProblem(response, 401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
@@ -290,19 +294,17 @@ describe('public routes need no token', () => {
     { name: `GET ${r.path} with an unknown bearer token is 200`, route: r, headers: { authorization: `Bearer hzt_${randomUUID()}` } },
   ]);
 
-  it.each(rows)('$name', async ({ route: r, headers }) => {
+  it.each(named(rows))('%s', async (_name, { route: r, headers }) => {
     const response = await request(r, OWN, headers);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['www-authenticate']).toBeUndefined();
   });
 
-  it.each(ROLES.flatMap((role) => publicRoutes.map((r) => ({ name: `${role} token on GET ${r.path} is 200`, role, route: r }))))(
-    '$name',
-    async ({ role, route: r }) => {
-      const response = await request(r, OWN, headersFor[role]);
-      expect(response.statusCode, response.body).toBe(200);
-    },
-  );
+  const withTokenRows = ROLES.flatMap((role) => publicRoutes.map((r) => ({ name: `${role} token on GET ${r.path} is 200`, role, route: r })));
+  it.each(named(withTokenRows))('%s', async (_name, { role, route: r }) => {
+    const response = await request(r, OWN, headersFor[role]);
+    expect(response.statusCode, response.body).toBe(200);
+  });
 });
 
 describe('the matrix covers every route', () => {
@@ -356,5 +358,27 @@ describe('the matrix covers every route', () => {
       expect(operation, `${r.method} ${r.path}`).toBeDefined();
       expect(Boolean(operation?.security?.length), `${r.method} ${r.path}`).toBe(r.access !== 'public');
     }
+  });
+});
+
+describe('access is decided before input is validated', () => {
+  it.each([
+    ['no token', 'PUT', `/v1/departments/${OWN}/liaisons`, {}, null, 401],
+    ['no token', 'DELETE', '/v1/tokens/not-a-uuid', undefined, null, 401],
+    ['no token', 'GET', '/v1/audit?limit=abc', undefined, null, 401],
+    ['no token', 'GET', `/v1/plans/BAD!/periods`, undefined, null, 401],
+    ['the department token', 'PUT', `/v1/departments/${OTHER}/liaisons`, {}, 'department', 403],
+    ['the office token', 'PUT', `/v1/plans/${PLAN}/periods/${PERIOD}/reports/${OTHER}`, { entries: 'x' }, 'office', 403],
+    ['the department token', 'POST', '/v1/tokens', { role: 'nope' }, 'department', 403],
+    ['the department token', 'GET', `/v1/plans/${PLAN}/periods/2017Q9/consolidated`, undefined, 'department', 403],
+  ] as const)('with %s, %s %s and invalid input answers %s… with the access status', async (_who, method, url, payload, role, status) => {
+    const response = await ctx.app.inject({ method, url, ...(payload === undefined ? {} : { payload }), headers: role ? headersFor[role] : {} });
+    expect(response.statusCode).toBe(status);
+    expect(response.json().errors).toBeUndefined();
+  });
+
+  it('a 403 names the roles that are allowed, each once', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/v1/tokens', headers: headersFor.office });
+    expect(response.json().detail).toBe('This operation needs one of the roles: admin');
   });
 });

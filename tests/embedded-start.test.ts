@@ -18,12 +18,54 @@ async function countRows(baseUrl: string) {
   return { measures: items.length, tasks: items.flatMap((measure) => measure.tasks).length };
 }
 
+const adminTokensIn = (log: string[]) =>
+  log.map((line) => JSON.parse(line) as { adminToken?: string }).flatMap((entry) => (entry.adminToken ? [entry.adminToken] : []));
+
 describe('the embedded default (no DATABASE_URL)', () => {
   it('on first start, migrates and seeds an embedded database under DATA_DIR and serves the 分工表', async () => {
     const service = await startService({ DATA_DIR: dataDir });
     try {
       expect(await (await fetch(`${service.baseUrl}/readyz`)).json()).toEqual({ status: 'ready', database: 'pglite' });
       expect(await countRows(service.baseUrl)).toEqual({ measures: 31, tasks: 39 });
+    } finally {
+      expect(await service.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('on first start, logs an admin token once, which manages tokens over HTTP', async () => {
+    const freshDir = await mkdtemp(path.join(tmpdir(), 'hazchem-embedded-admin-'));
+    const service = await startService({ DATA_DIR: freshDir });
+    try {
+      const [adminToken, ...others] = adminTokensIn(service.startupLog);
+      expect(others).toEqual([]);
+      const created = await fetch(`${service.baseUrl}/v1/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'office', label: '市安委会办公室' }),
+      });
+      expect(created.status).toBe(201);
+      const office = (await created.json()) as { id: string; token: string };
+      const roster = await fetch(`${service.baseUrl}/v1/liaisons`, { headers: { authorization: `Bearer ${office.token}` } });
+      expect(roster.status).toBe(200);
+      const revoked = await fetch(`${service.baseUrl}/v1/tokens/${office.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
+      expect(revoked.status).toBe(200);
+      expect((await fetch(`${service.baseUrl}/v1/liaisons`, { headers: { authorization: `Bearer ${office.token}` } })).status).toBe(401);
+    } finally {
+      expect(await service.stop('SIGTERM')).toBe(0);
+    }
+    const again = await startService({ DATA_DIR: freshDir });
+    try {
+      expect(adminTokensIn(again.startupLog)).toEqual([]);
+    } finally {
+      expect(await again.stop('SIGTERM')).toBe(0);
+      await rm(freshDir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the API and the reminder worker together', async () => {
+    const service = await startService({ DATA_DIR: dataDir });
+    try {
+      expect((await fetch(`${service.baseUrl}/healthz`)).status).toBe(200);
     } finally {
       expect(await service.stop('SIGTERM')).toBe(0);
     }

@@ -1,4 +1,4 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import type { Actor } from '../modules/audit/audit.service.js';
@@ -13,8 +13,12 @@ export interface Principal {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: a valid bearer token whose role is one of `roles` (admin may do anything). */
-    authorize(...roles: TokenRole[]): preHandlerAsyncHookHandler;
+    /**
+     * onRequest hook: a valid bearer token whose role is one of `roles` (admin may do anything);
+     * with `departmentParam`, a department token may only act for the department in that path
+     * parameter. It runs before validation, so callers without access learn nothing about input.
+     */
+    authorize(roles: TokenRole[], options?: { departmentParam?: string }): onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -25,16 +29,20 @@ export const bearerSecurity = [{ bearerAuth: [] }];
 
 /**
  * Bearer-token authentication. The plan structure stays public; protected routes declare
- * `preHandler: app.authorize(...)` and, for per-department data, call `assertActsFor`.
+ * `onRequest: app.authorize([...roles], { departmentParam })`.
  */
 export default fp(
   async (app) => {
     app.decorateRequest('principal', null);
-    app.decorate('authorize', (...roles: TokenRole[]): preHandlerAsyncHookHandler => {
+    app.decorate('authorize', (roles: TokenRole[], options: { departmentParam?: string } = {}): onRequestAsyncHookHandler => {
+      const allowed = [...new Set<TokenRole>([...roles, 'admin'])];
       return async (request) => {
         const principal = await authenticate(request);
-        if (principal.role !== 'admin' && !roles.includes(principal.role)) {
-          throw new AppError('FORBIDDEN', `This operation needs one of the roles: ${['admin', ...roles].join(', ')}`);
+        if (!allowed.includes(principal.role)) {
+          throw new AppError('FORBIDDEN', `This operation needs one of the roles: ${allowed.join(', ')}`);
+        }
+        if (options.departmentParam) {
+          assertActsFor(principal, (request.params as Record<string, string>)[options.departmentParam] ?? '');
         }
         request.principal = principal;
       };
@@ -56,8 +64,7 @@ function unauthorized(detail: string) {
 }
 
 /** A department token acts only for its own department; office and admin act for any. */
-export function assertActsFor(principal: Principal | null, departmentCode: string): void {
-  if (!principal) throw unauthorized('A bearer token is required');
+function assertActsFor(principal: Principal, departmentCode: string): void {
   if (principal.role === 'department' && principal.departmentCode !== departmentCode) {
     throw new AppError('FORBIDDEN', `This token acts for ${principal.departmentCode}, not ${departmentCode}`);
   }

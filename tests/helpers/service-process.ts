@@ -9,6 +9,8 @@ const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url
 export interface ServiceProcess {
   child: ChildProcess;
   baseUrl: string;
+  /** Every stdout line logged until the service listened. */
+  startupLog: string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -21,8 +23,10 @@ export async function startService(env: Record<string, string>): Promise<Service
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const startupLog: string[] = [];
   const baseUrl = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      startupLog.push(line);
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
       if (match) resolve(match[1]!);
     });
@@ -33,6 +37,7 @@ export async function startService(env: Record<string, string>): Promise<Service
   return {
     child,
     baseUrl,
+    startupLog,
     stop: (signal = 'SIGTERM') => {
       child.kill(signal);
       return exited;

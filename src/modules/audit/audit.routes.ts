@@ -8,7 +8,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/audit',
     {
-      preHandler: app.authorize('office'),
+      onRequest: app.authorize(['office']),
       schema: {
         tags: ['audit'],
         security: bearerSecurity,

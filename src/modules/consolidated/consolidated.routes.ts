@@ -12,14 +12,14 @@ const errors = problemResponses(400, 401, 403, 404);
 const fileName = (report: service.ConsolidatedReport, extension: string) => `${report.plan}-${report.period.id}-汇总.${extension}`;
 
 export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
-  const office = app.authorize('office');
+  const office = app.authorize(['office']);
   const common = { tags, security: bearerSecurity, params: periodParamsSchema };
   const path = '/v1/plans/:plan/periods/:period/consolidated';
 
   app.get(
     path,
     {
-      preHandler: office,
+      onRequest: office,
       schema: {
         ...common,
         operationId: 'getConsolidatedReport',
@@ -35,7 +35,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     `${path}.csv`,
     {
-      preHandler: office,
+      onRequest: office,
       schema: {
         ...common,
         operationId: 'getConsolidatedReportCsv',
@@ -52,7 +52,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     `${path}.xlsx`,
     {
-      preHandler: office,
+      onRequest: office,
       schema: {
         ...common,
         operationId: 'getConsolidatedReportXlsx',
@@ -70,7 +70,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/plans/:plan/progress',
     {
-      preHandler: office,
+      onRequest: office,
       schema: {
         tags,
         security: bearerSecurity,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
 import { problemResponses } from '../../http/problem.js';
-import { actorOf, assertActsFor, bearerSecurity } from '../../plugins/auth.js';
+import { actorOf, bearerSecurity } from '../../plugins/auth.js';
 import { departmentParamsSchema } from '../departments/departments.schemas.js';
 import { rosterSheet } from './liaisons.export.js';
 import { liaisonsBodySchema, liaisonsSchema, rosterSchema } from './liaisons.schemas.js';
@@ -11,13 +11,13 @@ const tags = ['liaisons'];
 const errors = problemResponses(400, 401, 403, 404, 422);
 
 export const liaisonRoutes: FastifyPluginAsyncZod = async (app) => {
-  const anyRole = app.authorize('department', 'office');
-  const office = app.authorize('office');
+  const ownOrOffice = app.authorize(['department', 'office'], { departmentParam: 'code' });
+  const office = app.authorize(['office']);
 
   app.get(
     '/v1/departments/:code/liaisons',
     {
-      preHandler: anyRole,
+      onRequest: ownOrOffice,
       schema: {
         tags,
         security: bearerSecurity,
@@ -27,16 +27,13 @@ export const liaisonRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: liaisonsSchema, ...errors },
       },
     },
-    async (request) => {
-      assertActsFor(request.principal, request.params.code);
-      return service.getLiaisons(app.db, request.params.code);
-    },
+    async (request) => service.getLiaisons(app.db, request.params.code),
   );
 
   app.put(
     '/v1/departments/:code/liaisons',
     {
-      preHandler: anyRole,
+      onRequest: ownOrOffice,
       schema: {
         tags,
         security: bearerSecurity,
@@ -48,17 +45,14 @@ export const liaisonRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: liaisonsSchema, ...errors },
       },
     },
-    async (request) => {
-      assertActsFor(request.principal, request.params.code);
-      return service.setLiaisons(app.db, actorOf(request), app.clock.now(), request.params.code, request.body);
-    },
+    async (request) => service.setLiaisons(app.db, actorOf(request), app.clock.now(), request.params.code, request.body),
   );
 
   const rosterSchemaBase = { tags, security: bearerSecurity };
   app.get(
     '/v1/liaisons',
     {
-      preHandler: office,
+      onRequest: office,
       schema: {
         ...rosterSchemaBase,
         operationId: 'getLiaisonRoster',
@@ -73,7 +67,7 @@ export const liaisonRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/liaisons.csv',
     {
-      preHandler: office,
+      onRequest: office,
       schema: {
         ...rosterSchemaBase,
         operationId: 'getLiaisonRosterCsv',
@@ -87,7 +81,7 @@ export const liaisonRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/liaisons.xlsx',
     {
-      preHandler: office,
+      onRequest: office,
       schema: {
         ...rosterSchemaBase,
         operationId: 'getLiaisonRosterXlsx',

@@ -12,7 +12,7 @@ export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/plans/:plan/periods',
     {
-      preHandler: app.authorize('department', 'office'),
+      onRequest: app.authorize(['department', 'office']),
       schema: {
         tags,
         security: bearerSecurity,
@@ -30,7 +30,7 @@ export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/v1/plans/:plan/periods/:period',
     {
-      preHandler: app.authorize('office'),
+      onRequest: app.authorize(['office']),
       schema: {
         tags,
         security: bearerSecurity,

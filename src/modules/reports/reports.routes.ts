@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idempotent } from '../../http/idempotency.js';
 import { problemResponses } from '../../http/problem.js';
-import { actorOf, assertActsFor, bearerSecurity } from '../../plugins/auth.js';
+import { actorOf, bearerSecurity } from '../../plugins/auth.js';
 import {
   actionHeadersSchema,
   reportParamsSchema,
@@ -21,13 +21,15 @@ const writeErrors = problemResponses(400, 401, 403, 404, 409, 412, 422);
 const withEtag = (report: service.ReportView) => ({ etag: service.etagOf(report.version) });
 
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
-  const anyRole = app.authorize('department', 'office');
-  const office = app.authorize('office');
+  const scope = { departmentParam: 'department' };
+  const ownOrOffice = app.authorize(['department', 'office'], scope);
+  const own = app.authorize(['department'], scope);
+  const office = app.authorize(['office']);
 
   app.get(
     base,
     {
-      preHandler: anyRole,
+      onRequest: ownOrOffice,
       schema: {
         tags,
         security: bearerSecurity,
@@ -39,7 +41,6 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      assertActsFor(request.principal, request.params.department);
       const report = await service.getReport(app.db, request.params);
       return reply.headers(withEtag(report)).send(report);
     },
@@ -48,7 +49,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     base,
     {
-      preHandler: app.authorize('department'),
+      onRequest: own,
       schema: {
         tags,
         security: bearerSecurity,
@@ -62,7 +63,6 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      assertActsFor(request.principal, request.params.department);
       const { entries } = request.body;
       const report = await service.saveDraft(app.db, actorOf(request), app.clock.now(), request.params, entries, request.headers['if-match']);
       return reply.headers(withEtag(report)).send(report);
@@ -77,7 +77,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     app.post(
       `${base}/${name}`,
       {
-        preHandler: options.office ? office : app.authorize('department'),
+        onRequest: options.office ? office : own,
         schema: {
           tags,
           security: bearerSecurity,
@@ -91,7 +91,6 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       async (request, reply) => {
-        assertActsFor(request.principal, request.params.department);
         return idempotent(app.db, request, reply, async () => {
           const report = await run(request, actorOf(request), app.clock.now());
           return { statusCode: 200, body: report, headers: withEtag(report) };
@@ -123,7 +122,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     `${base}/history`,
     {
-      preHandler: anyRole,
+      onRequest: ownOrOffice,
       schema: {
         tags,
         security: bearerSecurity,
@@ -133,9 +132,6 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ report: reportSchema, items: z.array(versionSchema) }), ...readErrors },
       },
     },
-    async (request) => {
-      assertActsFor(request.principal, request.params.department);
-      return service.history(app.db, request.params);
-    },
+    async (request) => service.history(app.db, request.params),
   );
 };

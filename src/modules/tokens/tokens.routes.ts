@@ -10,12 +10,12 @@ const tags = ['tokens'];
 const errors = problemResponses(400, 401, 403);
 
 export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
-  const preHandler = app.authorize('admin');
+  const onRequest = app.authorize(['admin']);
 
   app.get(
     '/v1/tokens',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         security: bearerSecurity,
@@ -30,7 +30,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/v1/tokens',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         security: bearerSecurity,
@@ -52,7 +52,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/v1/tokens/:id',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         security: bearerSecurity,
