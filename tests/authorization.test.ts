@@ -371,7 +371,7 @@ describe('access is decided before input is validated', () => {
     ['the office token', 'PUT', `/v1/plans/${PLAN}/periods/${PERIOD}/reports/${OTHER}`, { entries: 'x' }, 'office', 403],
     ['the department token', 'POST', '/v1/tokens', { role: 'nope' }, 'department', 403],
     ['the department token', 'GET', `/v1/plans/${PLAN}/periods/2017Q9/consolidated`, undefined, 'department', 403],
-  ] as const)('with %s, %s %s and invalid input answers %s… with the access status', async (_who, method, url, payload, role, status) => {
+  ] as const)('with %s, %s %s with invalid input gets the access status, not a validation error', async (_who, method, url, payload, role, status) => {
     const response = await ctx.app.inject({ method, url, ...(payload === undefined ? {} : { payload }), headers: role ? headersFor[role] : {} });
     expect(response.statusCode).toBe(status);
     expect(response.json().errors).toBeUndefined();
