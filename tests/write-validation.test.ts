@@ -93,6 +93,8 @@ interface ProblemExpectation {
   paths?: string[];
   /** Matched against the joined errors[].message (or detail when there are no errors). */
   message?: RegExp;
+  /** Schema 400s repeat each path in `detail` (src/http/validation.ts); service-raised ones do not. */
+  detailNamesPaths?: boolean;
 }
 
 /** Asserts an RFC 9457 problem with the service's fields, and returns its body. */
@@ -119,7 +121,7 @@ function expectProblem(response: LightMyRequestResponse, status: number, expecte
       expect(error.message.length).toBeGreaterThan(0);
     }
     // 400s repeat every field in `detail`, so it reads on its own.
-    if (problem.code === 'VALIDATION_FAILED') for (const path of expected.paths) expect(problem.detail).toContain(path);
+    if (problem.code === 'VALIDATION_FAILED' && expected.detailNamesPaths !== false) for (const path of expected.paths) expect(problem.detail).toContain(path);
   }
   if (expected.message) {
     const text = problem.errors ? (problem.errors as { message: string }[]).map((error) => error.message).join('\n') : problem.detail;
@@ -291,7 +293,7 @@ describe('PUT report: bad input is rejected and nothing is stored', () => {
     expect(tasks.some((task) => task.measureNo === 9 && task.taskSeq === 1)).toBe(false);
     expect(tasks.some((task) => task.measureNo === 9 && task.taskSeq === 2)).toBe(true);
     const { body } = await getJson(`/v1/departments/hazchem-zone-authorities/assignments?plan=${PLAN}`, office);
-    expect(JSON.stringify(body)).toMatch(/"measureNo":9,"taskSeq":1\b/);
+    expect(body.items).toContainEqual(expect.objectContaining({ measureNo: 9, taskSeq: 1 }));
   });
 
   it.each(reportCases)('$name -> $status', async (testCase) => {
@@ -402,14 +404,14 @@ describe('PATCH period deadline: bad input is rejected and the deadline is uncha
 // 4. POST /v1/tokens
 // ---------------------------------------------------------------------------------------------
 
-const tokenCases: { name: string; payload: unknown; status: number; code?: string; paths?: string[]; message?: RegExp }[] = [
+const tokenCases: { name: string; payload: unknown; status: number; code?: string; paths?: string[]; message?: RegExp; detailNamesPaths?: boolean }[] = [
   { name: "role 'root'", payload: { role: 'root' }, status: 400, paths: ['body.role'] },
   { name: 'role missing', payload: { department: DEPARTMENT }, status: 400, paths: ['body.role'] },
-  { name: 'role department without a department', payload: { role: 'department' }, status: 400, paths: ['body.department'], message: /required/ },
-  { name: "department 'no-such'", payload: { role: 'department', department: 'no-such' }, status: 400, paths: ['body.department'], message: /unknown/ },
+  { name: 'role department without a department', payload: { role: 'department' }, status: 400, paths: ['body.department'], message: /required/, detailNamesPaths: false },
+  { name: "department 'no-such'", payload: { role: 'department', department: 'no-such' }, status: 400, paths: ['body.department'], message: /unknown/, detailNamesPaths: false },
   { name: 'a malformed department code', payload: { role: 'department', department: 'Work Safety' }, status: 400, paths: ['body.department'] },
-  { name: 'office with a department', payload: { role: 'office', department: DEPARTMENT }, status: 400, paths: ['body.department'], message: /absent/ },
-  { name: 'admin with a department', payload: { role: 'admin', department: DEPARTMENT }, status: 400, paths: ['body.department'] },
+  { name: 'office with a department', payload: { role: 'office', department: DEPARTMENT }, status: 400, paths: ['body.department'], message: /absent/, detailNamesPaths: false },
+  { name: 'admin with a department', payload: { role: 'admin', department: DEPARTMENT }, status: 400, paths: ['body.department'], detailNamesPaths: false },
   { name: "label ''", payload: { role: 'office', label: '' }, status: 400, paths: ['body.label'] },
   { name: 'label of 201 chars', payload: { role: 'office', label: 'x'.repeat(201) }, status: 400, paths: ['body.label'] },
   { name: 'an extra property', payload: { role: 'office', expiresAt: '2018-01-01T00:00:00Z' }, status: 400, paths: ['body'] },
