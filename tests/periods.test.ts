@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seedDatabase } from '../seed/seed.js';
 import { derivePeriods } from '../src/modules/periods/deadlines.js';
 import { bearer } from './helpers/tokens.js';
 import { useTestApp } from './helpers/test-app.js';
@@ -66,6 +67,12 @@ describe('PATCH /v1/plans/{plan}/periods/{period}', () => {
       after: { dueAt: '2017-10-20T09:00:00.000Z' },
       actor: { role: 'office' },
     });
+  });
+
+  it('when the seed runs again, the moved deadline stays moved', async () => {
+    await seedDatabase(ctx.app.db);
+    const { items } = (await ctx.app.inject({ method: 'GET', url: '/v1/plans/hazchem-2017/periods', headers: await bearer(ctx.app, 'office') })).json();
+    expect(items.find((period: { id: string }) => period.id === '2017Q3')).toMatchObject({ dueAt: '2017-10-20T17:00:00+08:00', deadlineMoved: true });
   });
 
   it('with dueAt null, puts the default back', async () => {
