@@ -32,6 +32,8 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
+  // Bodies are JSON; without this, Fastify would hand text/plain to the JSON schemas as a string.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {

@@ -1,4 +1,5 @@
 export * from './access.js';
 export * from './departments.js';
 export * from './plans.js';
+export * from './reminders.js';
 export * from './reporting.js';

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { text } from '../../http/text.js';
 import { departmentRefSchema } from '../plans/plans.schemas.js';
 
-const name = z.string().trim().min(1).max(50);
+const name = text(50);
 const phone = z
   .string()
   .trim()
   .regex(/^[0-9+\-() ]{5,30}$/, 'must be a phone number: digits, spaces and + - ( )');
 const email = z.email().max(254);
 
-export const officerSchema = z.strictObject({ name, position: z.string().trim().min(1).max(100), phone, email }).describe('处级联络员');
+export const officerSchema = z.strictObject({ name, position: text(100), phone, email }).describe('处级联络员');
 export const staffSchema = z.strictObject({ name, phone, email }).describe('工作人员');
 
 export const liaisonsBodySchema = z

@@ -50,6 +50,15 @@ export function localInstant(day: string, time: string, timeZone: string): Date 
   return new Date(new TZDate(year, month - 1, date, hours, minutes, timeZone).getTime());
 }
 
+/** The calendar day (YYYY-MM-DD) an instant falls on in `timeZone`. */
+export const dayInZone = (instant: Date, timeZone: string) => formatISO(new TZDate(instant.getTime(), timeZone), { representation: 'date' });
+
+/** A calendar day plus `days` (negative goes back), independent of the process time zone. */
+export function addDaysToDay(day: string, days: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}
+
 /** ISO 8601 with the offset of `timeZone`, e.g. 2017-10-13T17:00:00+08:00. */
 export const formatInZone = (instant: Date, timeZone: string) => formatISO(new TZDate(instant.getTime(), timeZone));
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { text } from '../../http/text.js';
 import { periodIdSchema } from '../periods/periods.schemas.js';
 import { departmentCodeSchema, departmentRefSchema, planCodeSchema } from '../plans/plans.schemas.js';
 
 export const TEXT_LIMIT = 5000;
 export const ENTRY_LIMIT = 200;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const taskStatusSchema = z.enum(['not_started', 'in_progress', 'completed', 'blocked']).meta({ id: 'TaskStatus' });
 export const reportStatusSchema = z.enum(['not_started', 'draft', 'submitted', 'accepted', 'returned']).meta({ id: 'ReportStatus' });
@@ -13,7 +13,7 @@ export const reportStatusSchema = z.enum(['not_started', 'draft', 'submitted', '
 export const metricSchema = z.strictObject({
   name: text(100),
   value: z.number().finite(),
-  unit: z.string().trim().max(20),
+  unit: text(20, 0),
 });
 
 export const entrySchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../http/text.js';
 import { departmentCodeSchema } from '../plans/plans.schemas.js';
 
 export const tokenRoleSchema = z.enum(['department', 'office', 'admin']).meta({ id: 'TokenRole' });
@@ -7,7 +8,7 @@ export const createTokenBodySchema = z
   .strictObject({
     role: tokenRoleSchema,
     department: departmentCodeSchema.optional().describe('Required for, and only allowed with, role department'),
-    label: z.string().trim().min(1).max(200).optional().describe('Who the token is for, e.g. 市安全监管局 联络员'),
+    label: text(200).optional().describe('Who the token is for, e.g. 市安全监管局 联络员'),
   })
   .meta({ examples: [{ role: 'department', department: 'work-safety', label: '市安全监管局 联络员' }] });
 

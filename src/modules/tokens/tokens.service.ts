@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../../db/client.js';
-import { AppError, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
+import { invalid } from '../../http/validation.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import * as repository from './tokens.repository.js';
 
@@ -31,13 +32,13 @@ export function describeToken(row: repository.TokenRow) {
 /** Creates a token and returns its secret once; only the hash is kept. */
 export async function createToken(db: Database, actor: Actor, at: Date, spec: TokenSpec, departmentExists: (code: string) => boolean) {
   if (spec.role === 'department' && !spec.departmentCode) {
-    throw new AppError('VALIDATION_FAILED', 'A department token needs a department', [{ path: 'body.department', message: 'required when role is department' }]);
+    throw invalid([{ path: 'body.department', message: 'required when role is department' }]);
   }
   if (spec.role !== 'department' && spec.departmentCode) {
-    throw new AppError('VALIDATION_FAILED', 'Only department tokens are bound to a department', [{ path: 'body.department', message: `must be absent when role is ${spec.role}` }]);
+    throw invalid([{ path: 'body.department', message: `must be absent when role is ${spec.role}` }]);
   }
   if (spec.departmentCode && !departmentExists(spec.departmentCode)) {
-    throw new AppError('VALIDATION_FAILED', `No department has code ${spec.departmentCode}`, [{ path: 'body.department', message: 'unknown department' }]);
+    throw invalid([{ path: 'body.department', message: `no department has code ${spec.departmentCode}` }]);
   }
   const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const row = await db.transaction(async (tx) => {
