@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -15,15 +16,18 @@ import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import auth from './plugins/auth.js';
 import clock, { systemClock, type Clock } from './plugins/clock.js';
 import database from './plugins/database.js';
+import queue from './plugins/queue.js';
 import openapi from './plugins/openapi.js';
 import problemDetails from './plugins/problem-details.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
   clock?: Clock;
+  /** The BullMQ reminder queue; without it reminders are planned in Postgres only. */
+  queue?: Queue;
 }
 
-export type AppConfig = Pick<Config, 'logLevel'>;
+export type AppConfig = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'officeEmail'>>;
 
 /** Builds the whole service from its dependencies; never listens (src/server.ts does). */
 export async function buildApp(config: AppConfig, deps: AppDependencies) {
@@ -44,6 +48,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(database, { database: deps.database });
   await app.register(clock, { clock: deps.clock ?? systemClock });
   await app.register(auth);
+  await app.register(queue, { queue: deps.queue, officeEmail: config.officeEmail ?? null });
   await app.register(openapi);
 
   await app.register(healthRoutes);

@@ -12,6 +12,13 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   PUBLIC_BASE_URL: z.url().optional(),
   MIGRATE_ON_START: z.stringbool().default(true),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, 'must be letters, digits, _ or -').default('hazchem'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_FROM: z.string().min(3).default('市安委会办公室 <noreply@hazchem-tracker.local>'),
+  OFFICE_EMAIL: z.email().optional(),
 });
 
 export type Config = Readonly<{
@@ -23,6 +30,13 @@ export type Config = Readonly<{
   dataDir: string;
   publicBaseUrl: string | undefined;
   migrateOnStart: boolean;
+  redisUrl: string | undefined;
+  queuePrefix: string;
+  workerConcurrency: number;
+  reconcileIntervalSeconds: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  officeEmail: string | null;
 }>;
 
 export class ConfigError extends Error {
@@ -46,6 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: values.DATA_DIR,
     publicBaseUrl: values.PUBLIC_BASE_URL,
     migrateOnStart: values.MIGRATE_ON_START,
+    redisUrl: values.REDIS_URL,
+    queuePrefix: values.QUEUE_PREFIX,
+    workerConcurrency: values.WORKER_CONCURRENCY,
+    reconcileIntervalSeconds: values.RECONCILE_INTERVAL_SECONDS,
+    smtpUrl: values.SMTP_URL,
+    mailFrom: values.MAIL_FROM,
+    officeEmail: values.OFFICE_EMAIL ?? null,
   });
 }
 

@@ -82,6 +82,7 @@ const routes: RouteCase[] = [
   route('GET', '/openapi.json', 'public'),
   route('GET', '/v1/plans', 'public'),
   route('GET', '/v1/plans/{plan}', 'public'),
+  route('POST', '/v1/plans', officeOnly, { code: 'hazchem-matrix', copyFrom: PLAN, startsOn: '2027-03-01' }),
   route('GET', '/v1/plans/{plan}/measures', 'public'),
   route('GET', '/v1/plans/{plan}/measures/{no}', 'public'),
   route('GET', '/v1/departments', 'public'),

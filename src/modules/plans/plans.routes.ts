@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../http/problem.js';
+import { actorOf, bearerSecurity } from '../../plugins/auth.js';
 import {
+  copyPlanBodySchema,
   measureParamsSchema,
   measureQuerySchema,
   measureSchema,
@@ -26,6 +28,27 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => ({ items: await service.listPlans(app.db) }),
+  );
+
+  app.post(
+    '/v1/plans',
+    {
+      onRequest: app.authorize(['office']),
+      schema: {
+        tags,
+        security: bearerSecurity,
+        operationId: 'copyPlan',
+        summary: 'Start a plan anew from an existing one (office)',
+        description:
+          "Copies the source plan's categories, measures, task rows and their units (order, 等 markers and 备注 included) into a new plan whose phases and stages all move by the whole months between the source's earliest phase start and `startsOn`. The reporting rule keeps its time zone, working days and times; its quarters become the calendar quarters of the moved timeline, and the reporting periods and deadlines are derived on China's working-day calendar. Answers with the new plan and its `location`.",
+        body: copyPlanBodySchema,
+        response: { 201: planDetailSchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const plan = await service.copyPlan(app.db, actorOf(request), app.clock.now(), request.body);
+      return reply.status(201).header('location', `/v1/plans/${plan.code}`).send(plan);
+    },
   );
 
   app.get(

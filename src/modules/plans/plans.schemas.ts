@@ -125,3 +125,55 @@ export const measureQuerySchema = z.object({
     .optional()
     .describe('Only measures where this unit is lead or responsible, directly or through a collective it belongs to'),
 });
+
+/*
+ * Dates a new campaign may use. Postgres would accept far wider ones, but years outside this
+ * window are typos (0050 reads back as 1950 through the drivers) and China's working-day
+ * calendar, which the deadlines are counted on, only covers recent years anyway.
+ */
+const campaignDate = isoDate.refine((day) => day >= '2000-01-01' && day <= '2100-12-31', {
+  error: 'must be between 2000-01-01 and 2100-12-31',
+});
+
+/** Free text stored in Postgres `text`, which cannot hold NUL; refuse it here rather than 500. */
+const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((text) => !text.includes('\u0000'), { error: 'must not contain NUL characters' });
+
+export const copyPlanBodySchema = z
+  .strictObject({
+    code: planCodeSchema.describe('Code of the new plan; 409 if a plan already has it').meta({ examples: ['hazchem-2027'] }),
+    copyFrom: planCodeSchema.describe('Code of the plan whose 分工表 and timeline are copied; 404 if unknown'),
+    startsOn: campaignDate
+      .refine((day) => day.endsWith('-01'), { error: 'must be the first day of a month' })
+      .describe(
+        "New start of the plan's earliest phase, the first day of a month. Every phase and stage moves by the same number of whole months.",
+      )
+      .meta({ examples: ['2027-03-01'] }),
+    title: plainText(200).optional().describe("Defaults to the source plan's title"),
+    documentNo: plainText(100).optional().describe("Defaults to the source plan's document number"),
+    issuer: plainText(100).optional().describe("Defaults to the source plan's issuer"),
+    issuedOn: campaignDate
+      .optional()
+      .describe("Defaults to the source plan's issuedOn moved by the same number of months"),
+  })
+  .meta({
+    examples: [
+      { code: 'hazchem-2027', copyFrom: 'hazchem-2017', startsOn: '2027-03-01' },
+      {
+        code: 'hazchem-2027',
+        copyFrom: 'hazchem-2017',
+        startsOn: '2027-03-01',
+        title: '上海市危险化学品安全综合治理实施方案(2027—2029年)',
+        documentNo: '沪府办发〔2027〕1号',
+        issuer: '上海市人民政府办公厅',
+        issuedOn: '2027-02-20',
+      },
+    ],
+  });
+
+export type CopyPlanBody = z.infer<typeof copyPlanBodySchema>;

@@ -1,8 +1,12 @@
-import type { Queryable } from '../../db/client.js';
-import { notFound } from '../../errors.js';
+import type { Database, Queryable } from '../../db/client.js';
+import { AppError, notFound } from '../../errors.js';
 import { invalid } from '../../http/validation.js';
+import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { assignmentsOf, loadDirectory } from '../departments/departments.service.js';
+import { syncPlanPeriods } from '../periods/periods.service.js';
+import { insertPlanCopy, monthsBetween, shiftDay } from './plan-copy.js';
 import * as repository from './plans.repository.js';
+import type { CopyPlanBody } from './plans.schemas.js';
 
 export interface DepartmentRef {
   code: string;
@@ -122,4 +126,47 @@ export async function listMeasures(db: Queryable, code: string, filter: MeasureF
     result = result.filter((measure) => measureNos.has(measure.no));
   }
   return result;
+}
+
+/**
+ * Starts a plan anew from `copyFrom`: the same 分工表 with the timeline moved so its earliest
+ * phase starts on `startsOn`, and its reporting periods derived on the moved dates. One
+ * transaction, so a rejected or failed copy leaves nothing behind (no plan, rows or audit entry).
+ */
+export async function copyPlan(db: Database, actor: Actor, at: Date, input: CopyPlanBody) {
+  const code = await db.transaction(async (tx) => {
+    const source = await requirePlan(tx, input.copyFrom);
+    const earliestStart = (await repository.listPhases(tx, source.id)).map((phase) => phase.startsOn).sort()[0];
+    if (earliestStart === undefined) throw new AppError('CONFLICT', `Plan ${source.code} has no phases to move`);
+    const months = monthsBetween(earliestStart, input.startsOn);
+    const fields = {
+      code: input.code,
+      title: input.title ?? source.title,
+      documentNo: input.documentNo ?? source.documentNo,
+      issuer: input.issuer ?? source.issuer,
+      issuedOn: input.issuedOn ?? shiftDay(source.issuedOn, months),
+    };
+    const copy = await insertPlanCopy(tx, source, fields, months);
+    if (!copy) throw new AppError('CONFLICT', `Plan ${input.code} already exists`);
+    await syncPlanPeriods(tx, copy);
+    const phases = await repository.listPhases(tx, copy.id);
+    await recordAudit(tx, actor, at, {
+      action: 'plan.copy',
+      entityType: 'plan',
+      entityId: copy.code,
+      before: null,
+      after: {
+        ...fields,
+        copyFrom: source.code,
+        shiftMonths: months,
+        phases: phases.map(({ code: phase, startsOn, endsOn }) => ({ code: phase, startsOn, endsOn })),
+        reportingRule: copy.reportingRule,
+        copied: copy.copied,
+      },
+    });
+    return copy.code;
+  });
+  // Read once committed, through the pool: getPlanDetail runs its queries in parallel, which a
+  // transaction's single connection would only queue (and pg deprecates).
+  return getPlanDetail(db, code);
 }

@@ -1,0 +1,63 @@
+import type { Queue } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../../db/client.js';
+import type { Clock } from '../../plugins/clock.js';
+import { listPlans } from '../plans/plans.repository.js';
+import { planReminders, type PlanScope } from './planner.js';
+import { DELIVER_JOB, deliverJobId, deliverJobOptions, type DeliverPayload } from './reminders.jobs.js';
+import type { ReminderRow } from './reminders.repository.js';
+
+export interface ReminderScheduler {
+  /** Re-plans the reminders in scope in Postgres, then makes sure a job exists for each planned one. */
+  replan(scope: PlanScope): Promise<void>;
+  /** Every plan re-planned, missing jobs added, jobs of reminders no longer planned removed. */
+  reconcile(): Promise<{ planned: number; removed: number }>;
+}
+
+export interface SchedulerDeps {
+  db: Database;
+  clock: Clock;
+  queue: Queue | undefined;
+  officeEmail: string | null;
+  log: FastifyBaseLogger;
+}
+
+export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler {
+  const jobFor = (row: ReminderRow) => ({
+    name: DELIVER_JOB,
+    data: { reminderId: row.id, sendAt: row.sendAt.toISOString() } satisfies DeliverPayload,
+    opts: { ...deliverJobOptions, jobId: deliverJobId(row), delay: Math.max(0, row.sendAt.getTime() - deps.clock.now().getTime()) },
+  });
+
+  /** Adding a job whose id exists is a no-op in BullMQ, so this is safe to repeat. */
+  async function enqueue(rows: ReminderRow[]) {
+    if (!deps.queue) return;
+    for (let start = 0; start < rows.length; start += 1000) await deps.queue.addBulk(rows.slice(start, start + 1000).map(jobFor));
+  }
+
+  return {
+    async replan(scope) {
+      const planned = await planReminders(deps.db, deps.clock, deps.officeEmail, scope);
+      // Redis being away must not fail the request that triggered this: the rows are in
+      // Postgres, and the next reconcile creates the jobs.
+      await enqueue(planned).catch((error: Error) => deps.log.warn({ err: error, scope }, 'reminder jobs not queued; the reconcile will add them'));
+    },
+
+    async reconcile() {
+      const planned: ReminderRow[] = [];
+      for (const plan of await listPlans(deps.db)) planned.push(...(await planReminders(deps.db, deps.clock, deps.officeEmail, { plan: plan.code })));
+      await enqueue(planned);
+      let removed = 0;
+      if (deps.queue) {
+        const wanted = new Set(planned.map(deliverJobId));
+        for (const job of await deps.queue.getJobs(['delayed', 'wait', 'prioritized'])) {
+          if (job?.name === DELIVER_JOB && job.id && !wanted.has(job.id)) {
+            await job.remove().catch(() => undefined);
+            removed += 1;
+          }
+        }
+      }
+      return { planned: planned.length, removed };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+export interface RedisEndpoint {
+  url: string;
+  /** Set when this process started its own redis-server; stops it. */
+  stop?: () => Promise<void>;
+  private: boolean;
+}
+
+export class RedisUnavailableError extends Error {}
+
+const DEFAULT_URL = 'redis://127.0.0.1:6379';
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * REDIS_URL if given; else a Redis on 127.0.0.1:6379; else, when redis-server is installed, a
+ * private one with its data (append-only file) under DATA_DIR/redis, stopped with the process.
+ */
+export async function resolveRedis(redisUrl: string | undefined, dataDir: string): Promise<RedisEndpoint> {
+  if (redisUrl) return { url: redisUrl, private: false };
+  if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, private: false };
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new RedisUnavailableError(
+      'Redis is not reachable at 127.0.0.1:6379 and redis-server is not installed: set REDIS_URL=redis://host:6379 or install Redis.',
+    );
+  }
+  const directory = path.resolve(dataDir, 'redis');
+  mkdirSync(directory, { recursive: true });
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', directory, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    { stdio: 'ignore' },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 50 && !(await answers(url)); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { url, stop, private: true };
+}
+
+/** Connection for BullMQ workers: blocking commands must wait for Redis, never give up. */
+export const workerConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
+
+/** Connection for producers: fail fast while Redis is away, so API requests do not hang. */
+export const producerConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
