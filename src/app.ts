@@ -11,6 +11,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { consolidatedRoutes } from './modules/consolidated/consolidated.routes.js';
 import { liaisonRoutes } from './modules/liaisons/liaisons.routes.js';
 import { periodRoutes } from './modules/periods/periods.routes.js';
+import { reminderRoutes } from './modules/reminders/reminders.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import auth from './plugins/auth.js';
@@ -27,7 +28,7 @@ export interface AppDependencies {
   queue?: Queue;
 }
 
-export type AppConfig = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'officeEmail'>>;
+export type AppConfig = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port'>>;
 
 /** Builds the whole service from its dependencies; never listens (src/server.ts does). */
 export async function buildApp(config: AppConfig, deps: AppDependencies) {
@@ -60,6 +61,10 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(consolidatedRoutes);
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
+  await app.register(reminderRoutes, {
+    officeEmail: config.officeEmail ?? null,
+    publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port ?? 3000}`,
+  });
   return app;
 }
 

@@ -57,7 +57,7 @@ function route(method: Method, path: string, access: RouteCase['access'], body?:
       .replace('{no}', '12')
       .replace('{code}', department)
       .replace('{department}', department)
-      .replace('{id}', randomUUID());
+      .replace('{id}', path.startsWith('/v1/reminders/') ? '2147483000' : randomUUID());
   return body === undefined ? { method, path, url, access } : { method, path, url, access, body };
 }
 
@@ -119,12 +119,26 @@ const routes: RouteCase[] = [
   route('POST', '/v1/tokens', adminOnly, { role: 'office', label: 'x' }),
   route('DELETE', '/v1/tokens/{id}', adminOnly),
   route('GET', '/v1/audit', officeOnly),
+
+  // Reminders.
+  route('GET', '/v1/plans/{plan}/reminder-policy', officeOnly),
+  route('PUT', '/v1/plans/{plan}/reminder-policy', officeOnly, { offsetsDays: [7, 3, 1], sendTime: '09:00', escalation: { afterWorkingDays: 1, everyDays: 7, maxCount: 4 }, officeEmail: null }),
+  route('GET', '/v1/reminders', officeOnly),
+  route('POST', '/v1/reminders/{id}/retry', officeOnly),
+  route('PUT', '/v1/departments/{code}/webhook', ownOnly, { url: 'https://oa.example.gov.cn/hook' }),
+  route('DELETE', '/v1/departments/{code}/webhook', ownOnly),
+  route('GET', '/v1/departments/{code}/notifications', ownOnly),
+  route('POST', '/v1/departments/{code}/calendar-token', ownOnly),
+  route('DELETE', '/v1/departments/{code}/calendar-token', ownOnly),
 ];
+
+/** Authorised by a secret in the URL instead of a bearer token (tests/reminders.test.ts covers it). */
+const feedRoutes = ['GET /v1/departments/{code}/calendar.ics'];
 
 const protectedRoutes = routes.filter((r): r is RouteCase & { access: Access } => r.access !== 'public');
 const publicRoutes = routes.filter((r) => r.access === 'public');
 
-const ALLOWED_STATUSES = [200, 201, 404, 409, 422];
+const ALLOWED_STATUSES = [200, 201, 204, 404, 409, 422];
 
 type Expectation = 'allowed' | 403;
 
@@ -322,10 +336,10 @@ describe('the matrix covers every route', () => {
       )
       .sort();
 
-  const tableOperations = routes
-    .filter((r) => r.path.startsWith('/v1/'))
-    .map((r) => `${r.method} ${r.path}`)
-    .sort();
+  const tableOperations = [
+    ...routes.filter((r) => r.path.startsWith('/v1/')).map((r) => `${r.method} ${r.path}`),
+    ...feedRoutes,
+  ].sort();
 
   it('the table lists each route once', () => {
     const all = routes.map((r) => `${r.method} ${r.path}`);

@@ -44,7 +44,9 @@ export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { plan, period } = request.params;
       const dueAt = request.body.dueAt === null ? null : new Date(request.body.dueAt);
-      return service.moveDeadline(app.db, actorOf(request), app.clock.now(), plan, period, dueAt);
+      const moved = await service.moveDeadline(app.db, actorOf(request), app.clock.now(), plan, period, dueAt);
+      await app.reminders.replan({ plan, periodId: period });
+      return moved;
     },
   );
 };

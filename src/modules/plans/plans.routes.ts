@@ -47,6 +47,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const plan = await service.copyPlan(app.db, actorOf(request), app.clock.now(), request.body);
+      await app.reminders.replan({ plan: plan.code });
       return reply.status(201).header('location', `/v1/plans/${plan.code}`).send(plan);
     },
   );

@@ -10,6 +10,8 @@ import type { ReminderRow } from './reminders.repository.js';
 export interface ReminderScheduler {
   /** Re-plans the reminders in scope in Postgres, then makes sure a job exists for each planned one. */
   replan(scope: PlanScope): Promise<void>;
+  /** Makes sure a job exists for each of these planned reminders (errors when Redis is away). */
+  enqueue(rows: ReminderRow[]): Promise<void>;
   /** Every plan re-planned, missing jobs added, jobs of reminders no longer planned removed. */
   reconcile(): Promise<{ planned: number; removed: number }>;
 }
@@ -36,6 +38,8 @@ export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler 
   }
 
   return {
+    enqueue,
+
     async replan(scope) {
       const planned = await planReminders(deps.db, deps.clock, deps.officeEmail, scope);
       // Redis being away must not fail the request that triggered this: the rows are in

@@ -105,7 +105,11 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'From draft or returned. Every required row needs an entry. A submission after dueAt is accepted and marked late.',
       office: false,
     },
-    (request, actor, at) => service.submit(app.db, actor, at, request.params, request.headers['if-match']),
+    async (request, actor, at) => {
+      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match']);
+      await app.reminders.replan({ plan: report.plan, periodId: report.period, departmentCode: report.department.code });
+      return report;
+    },
   );
   action(
     'accept',

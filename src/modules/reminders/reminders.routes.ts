@@ -1,0 +1,162 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses } from '../../http/problem.js';
+import { actorOf, bearerSecurity } from '../../plugins/auth.js';
+import { departmentParamsSchema } from '../departments/departments.schemas.js';
+import { planParamsSchema } from '../plans/plans.schemas.js';
+import { calendarFeed, issueFeedToken, revokeFeedToken } from './calendar.js';
+import { reminderPolicySchema } from './policy.js';
+import {
+  feedQuerySchema,
+  feedTokenSchema,
+  notificationsSchema,
+  reminderListSchema,
+  reminderParamsSchema,
+  reminderQuerySchema,
+  reminderSchema,
+  webhookBodySchema,
+  webhookSchema,
+} from './reminders.schemas.js';
+import * as service from './reminders.service.js';
+
+const tags = ['reminders'];
+const errors = problemResponses(400, 401, 403, 404);
+
+export interface ReminderRouteOptions {
+  officeEmail: string | null;
+  publicBaseUrl: string;
+}
+
+export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async (app, options) => {
+  const office = app.authorize(['office']);
+  const ownOrOffice = app.authorize(['department', 'office'], { departmentParam: 'code' });
+  const secured = { tags, security: bearerSecurity };
+
+  /** Each change re-plans in Postgres at once; a Redis outage only delays the queue side. */
+  const replanDepartment = async (code: string) => {
+    for (const plan of await app.db.query.plans.findMany({ columns: { code: true } })) await app.reminders.replan({ plan: plan.code, departmentCode: code });
+  };
+
+  app.get('/v1/plans/:plan/reminder-policy', {
+    onRequest: office,
+    schema: { ...secured, operationId: 'getReminderPolicy', summary: "The plan's reminder policy (office)", params: planParamsSchema, response: { 200: reminderPolicySchema, ...errors } },
+  }, async (request) => service.getPolicy(app.db, request.params.plan, options.officeEmail));
+
+  app.put('/v1/plans/:plan/reminder-policy', {
+    onRequest: office,
+    schema: {
+      ...secured,
+      operationId: 'setReminderPolicy',
+      summary: 'Change the reminder policy (office); pending reminders are re-planned',
+      params: planParamsSchema,
+      body: reminderPolicySchema,
+      response: { 200: reminderPolicySchema, ...errors },
+    },
+  }, async (request) => {
+    const policy = await service.setPolicy(app.db, actorOf(request), app.clock.now(), request.params.plan, request.body, options.officeEmail);
+    await app.reminders.replan({ plan: request.params.plan });
+    return policy;
+  });
+
+  app.get('/v1/reminders', {
+    onRequest: office,
+    schema: {
+      ...secured,
+      operationId: 'listReminders',
+      summary: 'Planned, sent, failed and cancelled reminders (office)',
+      description: 'Ordered by send time; filter by plan, period, department and status. Units without liaisons are listed as unreachable.',
+      querystring: reminderQuerySchema,
+      response: { 200: reminderListSchema, ...errors },
+    },
+  }, async (request) => service.listReminderView(app.db, request.query));
+
+  app.post('/v1/reminders/:id/retry', {
+    onRequest: office,
+    schema: {
+      ...secured,
+      operationId: 'retryReminder',
+      summary: 'Send a failed, unreachable or cancelled reminder again, now (office)',
+      params: reminderParamsSchema,
+      response: { 200: z.object({ id: z.number().int(), status: z.literal('planned'), sendAt: z.iso.datetime({ offset: true }) }), ...errors, ...problemResponses(409) },
+    },
+  }, async (request) => {
+    const row = await service.retryReminder(app.db, actorOf(request), app.clock.now(), request.params.id);
+    await app.reminders.enqueue([row]);
+    return { id: row.id, status: 'planned' as const, sendAt: row.sendAt.toISOString() };
+  });
+
+  app.put('/v1/departments/:code/webhook', {
+    onRequest: ownOrOffice,
+    schema: {
+      ...secured,
+      operationId: 'setWebhook',
+      summary: "Set the unit's reminder webhook",
+      description: 'Reminders are POSTed as JSON with X-Hazchem-Timestamp and X-Hazchem-Signature: sha256=HMAC(secret, "<timestamp>.<body>").',
+      params: departmentParamsSchema,
+      body: webhookBodySchema,
+      response: { 200: webhookSchema, ...errors },
+    },
+  }, async (request) => {
+    const webhook = await service.setWebhook(app.db, actorOf(request), app.clock.now(), request.params.code, request.body.url, request.body.secret);
+    await replanDepartment(request.params.code);
+    return webhook;
+  });
+
+  app.delete('/v1/departments/:code/webhook', {
+    onRequest: ownOrOffice,
+    schema: { ...secured, operationId: 'deleteWebhook', summary: "Remove the unit's webhook", params: departmentParamsSchema, response: { 204: z.undefined(), ...errors } },
+  }, async (request, reply) => {
+    await service.removeWebhook(app.db, actorOf(request), app.clock.now(), request.params.code);
+    await replanDepartment(request.params.code);
+    return reply.status(204).send();
+  });
+
+  app.get('/v1/departments/:code/notifications', {
+    onRequest: ownOrOffice,
+    schema: {
+      ...secured,
+      operationId: 'listNotifications',
+      summary: "The unit's in-app reminder feed, newest first",
+      params: departmentParamsSchema,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      response: { 200: notificationsSchema, ...errors },
+    },
+  }, async (request) => service.notificationsOf(app.db, request.params.code, request.query.limit));
+
+  app.post('/v1/departments/:code/calendar-token', {
+    onRequest: ownOrOffice,
+    schema: {
+      ...secured,
+      operationId: 'issueCalendarFeed',
+      summary: 'Issue the unit’s iCalendar feed address (replaces the previous one)',
+      params: departmentParamsSchema,
+      response: { 201: feedTokenSchema, ...errors },
+    },
+  }, async (request, reply) => {
+    const token = await issueFeedToken(app.db, request.params.code, app.clock.now());
+    return reply.status(201).send({ url: `${options.publicBaseUrl}/v1/departments/${request.params.code}/calendar.ics?token=${token}` });
+  });
+
+  app.delete('/v1/departments/:code/calendar-token', {
+    onRequest: ownOrOffice,
+    schema: { ...secured, operationId: 'revokeCalendarFeed', summary: 'Revoke the unit’s iCalendar feed address', params: departmentParamsSchema, response: { 204: z.undefined(), ...errors } },
+  }, async (request, reply) => {
+    await revokeFeedToken(app.db, request.params.code);
+    return reply.status(204).send();
+  });
+
+  app.get('/v1/departments/:code/calendar.ics', {
+    schema: {
+      tags,
+      operationId: 'getCalendarFeed',
+      summary: "The unit's deadlines as an iCalendar feed, with alarms at the reminder offsets",
+      description: 'Authorised by the feed token in the URL (calendar apps cannot send headers).',
+      params: departmentParamsSchema,
+      querystring: feedQuerySchema,
+      response: { 200: { description: 'text/calendar', content: { 'text/calendar': { schema: z.string() } } }, ...problemResponses(400, 404) },
+    },
+  }, async (request, reply) => {
+    const body = await calendarFeed(app.db, request.params.code, request.query.token, options.officeEmail, options.publicBaseUrl);
+    return reply.type('text/calendar; charset=utf-8').send(body);
+  });
+};
