@@ -8,7 +8,8 @@ export interface ReminderMessageInput {
   officerName: string | null;
   openTasks: { measureNo: number; measureTitle: string; taskSeq: number }[];
   reportUrl: string;
-  overdue: boolean;
+  /** before-7d, overdue-2 ...: said in the subject, so two reminders never read the same. */
+  kind: string;
 }
 
 export interface ReminderMessage {
@@ -29,11 +30,13 @@ const deadlineText = (dueAt: Date, timeZone: string) => format(new TZDate(dueAt.
 /** The reminder a liaison officer reads: in Chinese, naming the plan, period, deadline and open rows. */
 export function composeReminder(input: ReminderMessageInput): ReminderMessage {
   const label = periodLabel(input.period.id);
+  const [, direction, count] = /^(before|overdue)-(\d+)/.exec(input.kind) ?? [];
+  const overdue = direction === 'overdue';
   const deadline = deadlineText(input.period.dueAt, input.plan.timeZone);
-  const subject = input.overdue
-    ? `【逾期提醒】${input.department.name}${label}工作进展已超过报送时限(${deadline})`
-    : `【报送提醒】${input.department.name}${label}工作进展请于${deadline}前报送`;
-  const request = input.overdue
+  const subject = overdue
+    ? `【逾期提醒】${input.department.name}${label}工作进展已超过报送时限(${deadline}),第${count}次催报`
+    : `【报送提醒】${input.department.name}${label}工作进展请于${deadline}前报送(还有${count}天)`;
+  const request = overdue
     ? `${label}工作进展的报送时限(${deadline})已过,请尽快向市安委会办公室报送。`
     : `请于${deadline}前向市安委会办公室报送${label}工作进展情况。`;
   const tasks = input.openTasks.length

@@ -68,7 +68,7 @@ async function loadMessageInput(db: Queryable, row: repository.ReminderRow, deps
       officerName: liaisons?.officer.name ?? null,
       openTasks,
       reportUrl: `${deps.publicBaseUrl}/v1/plans/${plan.code}/periods/${row.periodId}/reports/${department.code}`,
-      overdue: row.kind.startsWith('overdue'),
+      kind: row.kind,
     },
   };
 }
@@ -97,7 +97,8 @@ export async function deliverReminder(deps: DeliveryDeps, payload: DeliverPayloa
         await repository.update(tx, row.id, { status: 'unreachable', lastError: 'no liaisons registered', updatedAt: at });
         return 'unreachable';
       }
-      const cc = [liaisons.staff.email, ...(input.overdue && deps.officeEmail ? [deps.officeEmail] : [])];
+      const overdue = row.kind.startsWith('overdue');
+      const cc = [liaisons.staff.email, ...(overdue && deps.officeEmail ? [deps.officeEmail] : [])];
       await deps.mailer.send({ to: liaisons.officer.email, cc, subject: message.subject, text: message.text });
     } else {
       const webhook = await repository.findWebhook(tx, row.departmentCode);
@@ -105,7 +106,8 @@ export async function deliverReminder(deps: DeliveryDeps, payload: DeliverPayloa
         await repository.update(tx, row.id, { status: 'cancelled', cancelledAt: at, lastError: 'webhook removed', updatedAt: at });
         return 'cancelled';
       }
-      const { reportUrl, openTasks, department, overdue } = input;
+      const { reportUrl, openTasks, department } = input;
+      const overdue = row.kind.startsWith('overdue');
       await postWebhook(webhook.url, webhook.secret, { event: 'reminder', id: row.id, kind: row.kind, plan: input.plan.title, period: row.periodId, dueAt: input.period.dueAt.toISOString(), department, overdue, openTasks, reportUrl, subject: message.subject, text: message.text }, at);
     }
     await repository.update(tx, row.id, { status: 'sent', sentAt: at, attempts: row.attempts + 1, lastError: null, updatedAt: at });

@@ -54,10 +54,15 @@ export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler 
       let removed = 0;
       if (deps.queue) {
         const wanted = new Set(planned.map(deliverJobId));
+        const now = deps.clock.now().getTime();
         for (const job of await deps.queue.getJobs(['delayed', 'wait', 'prioritized'])) {
-          if (job?.name === DELIVER_JOB && job.id && !wanted.has(job.id)) {
+          if (job?.name !== DELIVER_JOB || !job.id) continue;
+          if (!wanted.has(job.id)) {
             await job.remove().catch(() => undefined);
             removed += 1;
+          } else if (Date.parse((job.data as DeliverPayload).sendAt) <= now && (await job.isDelayed())) {
+            // Due by the service's clock (which tests and a skewed host may move): release it now.
+            await job.promote().catch(() => undefined);
           }
         }
       }

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { Queue, Worker } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp, type App } from '../../src/app.js';
+import { createMailer } from '../../src/modules/reminders/mailer.js';
+import { startReminderWorker } from '../../src/modules/reminders/reminder-worker.js';
+import { workerConnection } from '../../src/redis.js';
+import { createReminderQueue } from '../../src/reminder-runtime.js';
+import type { TestClock } from './clock.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const OFFICE_EMAIL = 'anwei@example.gov.cn';
+export const PUBLIC_BASE_URL = 'https://hazchem.example.gov.cn';
+
+export interface ReminderContext {
+  app: App;
+  database: TestDatabase;
+  queue: Queue;
+  prefix: string;
+  sink: SmtpSink;
+  receiver: WebhookReceiver;
+  /** Starts a reminder worker on this file's queue (against `redisUrl`, default the shared Redis). */
+  startWorker(redisUrl?: string): Worker;
+}
+
+/** A fresh queue prefix, so test files sharing one Redis never see each other's jobs. */
+export const uniquePrefix = () => `test-${randomBytes(5).toString('hex')}`;
+
+/**
+ * A test file's reminder setup: its own database, an app with a real BullMQ queue under a unique
+ * prefix, a real SMTP sink and webhook receiver, and workers on demand; all removed afterwards.
+ */
+export function useReminderApp(clock: TestClock, options: { redisUrl?: string } = {}): ReminderContext {
+  const context = {} as ReminderContext;
+  const workers: Worker[] = [];
+  beforeAll(async () => {
+    context.database = await createTestDatabase();
+    context.sink = await startSmtpSink();
+    context.receiver = await startWebhookReceiver();
+    context.prefix = uniquePrefix();
+    context.queue = createReminderQueue(options.redisUrl ?? TEST_REDIS_URL, context.prefix);
+    context.app = await buildApp(
+      { logLevel: 'silent', officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL },
+      { database: await context.database.open(), clock, queue: context.queue },
+    );
+    await context.app.ready();
+    context.startWorker = (redisUrl = options.redisUrl ?? TEST_REDIS_URL) => {
+      const worker = startReminderWorker({
+        connection: workerConnection(redisUrl),
+        prefix: context.prefix,
+        concurrency: 4,
+        scheduler: context.app.reminders,
+        log: context.app.log,
+        delivery: { db: context.app.db, clock, mailer: createMailer(context.sink.url, '市安委会办公室 <noreply@example.gov.cn>'), officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL },
+      });
+      workers.push(worker);
+      return worker;
+    };
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.close(true)));
+    await context.queue?.obliterate({ force: true }).catch(() => undefined);
+    await context.app?.close();
+    await context.database?.drop();
+    await context.sink?.close();
+    await context.receiver?.close();
+  });
+  return context;
+}
+
+/** Waits until `condition` holds, checking every 25 ms; fails after `timeoutMs`. */
+export async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
