@@ -13,7 +13,6 @@ export interface RedisEndpoint {
 
 export class RedisUnavailableError extends Error {}
 
-const DEFAULT_URL = 'redis://127.0.0.1:6379';
 
 async function answers(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
@@ -43,10 +42,14 @@ function freePort(): Promise<number> {
  * REDIS_URL if given; else a Redis on 127.0.0.1:6379; else, when redis-server is installed, a
  * private one with its data (append-only file) under DATA_DIR/redis, stopped with the process.
  */
-export async function resolveRedis(redisUrl: string | undefined, dataDir: string): Promise<RedisEndpoint> {
+export async function resolveRedis(
+  redisUrl: string | undefined,
+  dataDir: string,
+  { defaultUrl = 'redis://127.0.0.1:6379', redisServer = 'redis-server' } = {},
+): Promise<RedisEndpoint> {
   if (redisUrl) return { url: redisUrl, private: false };
-  if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, private: false };
-  if (spawnSync('redis-server', ['--version']).error) {
+  if (await answers(defaultUrl)) return { url: defaultUrl, private: false };
+  if (spawnSync(redisServer, ['--version']).error) {
     throw new RedisUnavailableError(
       'Redis is not reachable at 127.0.0.1:6379 and redis-server is not installed: set REDIS_URL=redis://host:6379 or install Redis.',
     );
@@ -55,7 +58,7 @@ export async function resolveRedis(redisUrl: string | undefined, dataDir: string
   mkdirSync(directory, { recursive: true });
   const port = await freePort();
   const child: ChildProcess = spawn(
-    'redis-server',
+    redisServer,
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', directory, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
     { stdio: 'ignore' },
   );

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runServiceToExit, startService } from './helpers/service-process.js';
+import { removeServiceQueues, runServiceToExit, startService } from './helpers/service-process.js';
 
 let dataDir: string;
 
@@ -11,12 +11,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
+  await removeServiceQueues();
 });
 
 async function countRows(baseUrl: string) {
   const { items } = (await (await fetch(`${baseUrl}/v1/plans/hazchem-2017/measures`)).json()) as { items: { tasks: unknown[] }[] };
   return { measures: items.length, tasks: items.flatMap((measure) => measure.tasks).length };
 }
+
+const readyLine = (log: string[]) => log.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'hazchem-tracker is ready');
 
 const adminTokensIn = (log: string[]) =>
   log.map((line) => JSON.parse(line) as { adminToken?: string }).flatMap((entry) => (entry.adminToken ? [entry.adminToken] : []));
@@ -62,10 +65,16 @@ describe('the embedded default (no DATABASE_URL)', () => {
     }
   });
 
-  it('serves the API and the reminder worker together', async () => {
+  it('runs the API and the reminder worker in one process, and the API alone with --no-worker', async () => {
     const service = await startService({ DATA_DIR: dataDir });
     try {
-      expect((await fetch(`${service.baseUrl}/healthz`)).status).toBe(200);
+      expect(readyLine(service.startupLog)).toMatchObject({ database: 'pglite', worker: true });
+    } finally {
+      expect(await service.stop('SIGTERM')).toBe(0);
+    }
+    const apiOnly = await startService({ DATA_DIR: dataDir }, ['--no-worker']);
+    try {
+      expect(readyLine(apiOnly.startupLog)).toMatchObject({ worker: false });
     } finally {
       expect(await service.stop('SIGTERM')).toBe(0);
     }

@@ -2,9 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+/** The queue prefix the services of this test run use on the shared Redis; see removeServiceQueues. */
+export const servicePrefix = `test-service-${process.pid}`;
+
+/** Deletes what the spawned services left in the shared Redis (never FLUSHALL: others use it). */
+export async function removeServiceQueues(redisUrl = 'redis://127.0.0.1:6379'): Promise<void> {
+  const client = new Redis(redisUrl);
+  try {
+    const keys = await client.keys(`${servicePrefix}:*`);
+    if (keys.length > 0) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+}
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -14,21 +29,26 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/server.ts` as `npm start` does and resolves once it logs where it listens. */
-export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+/**
+ * Starts `src/server.ts` as `npm start` does, on the embedded database, with a queue prefix of its
+ * own, and resolves once it is ready (listening, and the worker started).
+ */
+export async function startService(env: Record<string, string>, args: string[] = []): Promise<ServiceProcess> {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(tsx, ['src/server.ts'], {
+  const child = spawn(tsx, ['src/server.ts', ...args], {
     cwd: root,
-    env: { ...inherited, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', QUEUE_PREFIX: servicePrefix, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const startupLog: string[] = [];
+  let address = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       startupLog.push(line);
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-      if (match) resolve(match[1]!);
+      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (listening) address = listening[1]!;
+      if (line.includes('"msg":"hazchem-tracker is ready"')) resolve(address);
     });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
