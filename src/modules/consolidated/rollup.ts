@@ -1,7 +1,7 @@
 import type { ReportEntry } from '../../db/schema/index.js';
 import type { Directory } from '../departments/departments.service.js';
 import { isReportingUnit } from '../liaisons/liaisons.service.js';
-import type { DepartmentRef, PlanStructure } from '../plans/plans.service.js';
+import type { DepartmentRef, PlanStructure, TaskView } from '../plans/plans.service.js';
 import { carriedTasks, taskKey, type CarriedTask } from '../reports/carried-tasks.js';
 import type { ReportRow } from '../reports/reports.repository.js';
 
@@ -37,14 +37,8 @@ export interface UnitLine {
   entry: ReportEntry | null;
 }
 
-export interface ConsolidatedTask {
-  seq: number;
-  content: string;
-  lead: DepartmentRef[];
-  responsible: DepartmentRef[];
-  leadOpenEnded: boolean;
-  responsibleOpenEnded: boolean;
-  note: string | null;
+/** A row of the 分工表 as printed, with this period's reports on it. */
+export interface ConsolidatedTask extends Omit<TaskView, 'id'> {
   expected: number;
   reported: number;
   rollup: Rollup;
@@ -110,14 +104,9 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
     const tasks = measure.tasks.map((task): ConsolidatedTask => {
       const units = linesByTask.get(taskKey({ measureNo: measure.no, taskSeq: task.seq })) ?? [];
       const entries = counted(units);
+      const { id: _id, ...printed } = task;
       return {
-        seq: task.seq,
-        content: task.content,
-        lead: task.lead,
-        responsible: task.responsible,
-        leadOpenEnded: task.leadOpenEnded,
-        responsibleOpenEnded: task.responsibleOpenEnded,
-        note: task.note,
+        ...printed,
         expected: units.filter((line) => line.required).length,
         reported: entries.length,
         rollup: rollup(entries),
