@@ -17,6 +17,7 @@ import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import auth from './plugins/auth.js';
 import clock, { systemClock, type Clock } from './plugins/clock.js';
 import database from './plugins/database.js';
+import hardening from './plugins/hardening.js';
 import queue from './plugins/queue.js';
 import openapi from './plugins/openapi.js';
 import problemDetails from './plugins/problem-details.js';
@@ -28,13 +29,15 @@ export interface AppDependencies {
   queue?: Queue;
 }
 
-export type AppConfig = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port'>>;
+export type AppConfig = Pick<Config, 'logLevel'> &
+  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes'>>;
 
 /** Builds the whole service from its dependencies; never listens (src/server.ts does). */
 export async function buildApp(config: AppConfig, deps: AppDependencies) {
   const app = Fastify({
     logger: loggerOptions(config),
     requestIdHeader: 'x-request-id',
+    bodyLimit: config.bodyLimitBytes ?? 1024 * 1024,
     genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   // Bodies are JSON; without this, Fastify would hand text/plain to the JSON schemas as a string.
@@ -46,6 +49,10 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   });
 
   await app.register(problemDetails);
+  await app.register(hardening, {
+    authFailuresPerMinute: config.authFailuresPerMinute ?? 20,
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs ?? 1000,
+  });
   await app.register(database, { database: deps.database });
   await app.register(clock, { clock: deps.clock ?? systemClock });
   await app.register(auth);

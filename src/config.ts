@@ -19,6 +19,10 @@ const envSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   MAIL_FROM: z.string().min(3).default('市安委会办公室 <noreply@hazchem-tracker.local>'),
   OFFICE_EMAIL: z.email().optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 });
 
 export type Config = Readonly<{
@@ -37,6 +41,10 @@ export type Config = Readonly<{
   smtpUrl: string | undefined;
   mailFrom: string;
   officeEmail: string | null;
+  bodyLimitBytes: number;
+  authFailuresPerMinute: number;
+  maxEventLoopDelayMs: number;
+  databaseStatementTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -67,6 +75,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM,
     officeEmail: values.OFFICE_EMAIL ?? null,
+    bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    authFailuresPerMinute: values.AUTH_FAILURES_PER_MINUTE,
+    maxEventLoopDelayMs: values.MAX_EVENT_LOOP_DELAY_MS,
+    databaseStatementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
   });
 }
 

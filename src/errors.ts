@@ -29,6 +29,8 @@ export interface FieldError {
 export class AppError extends Error {
   readonly statusCode: number;
   readonly title: string;
+  /** Sent as Retry-After (RFC 9110 §10.2.3) with 429 and 503. */
+  retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -40,5 +42,7 @@ export class AppError extends Error {
     this.title = errorCodes[code].title;
   }
 }
+
+export const withRetryAfter = (error: AppError, seconds: number) => Object.assign(error, { retryAfterSeconds: seconds });
 
 export const notFound = (detail: string) => new AppError('NOT_FOUND', detail);

@@ -21,7 +21,12 @@ async function ensureFirstAdminToken(app: App) {
 
 /** `npm start`: API and reminder worker in one process; `--no-worker` (npm run start:api): API only. */
 async function main(config: Config, withWorker: boolean) {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  });
   if (config.migrateOnStart) await migrateAndSeed(database);
   const redis = await resolveRedis(config.redisUrl, config.dataDir);
   const queue = createReminderQueue(redis.url, config.queuePrefix);

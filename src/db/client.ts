@@ -34,14 +34,23 @@ export interface DatabaseOptions {
   databaseUrl: string | undefined;
   dataDir: string;
   poolMax: number;
+  /** A query running longer is cancelled by Postgres. */
+  statementTimeoutMs?: number;
+  /** Waiting longer for a pooled connection fails fast (and becomes a 503) instead of hanging. */
+  connectTimeoutMs?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolMax) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options) : openPglite(options.dataDir);
 }
 
-function openPostgres(connectionString: string, poolMax: number): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: poolMax, connectionTimeoutMillis: 5_000 });
+function openPostgres(options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolMax,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
+    statement_timeout: options.statementTimeoutMs ?? 15_000,
+  });
   // An idle client losing its server (a Postgres restart) must not crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema });

@@ -49,14 +49,19 @@ export default fp(
     });
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-      if (!match) throw unauthorized(request.headers.authorization ? 'The Authorization header must be "Bearer <token>"' : 'A bearer token is required');
-      const row = await findActiveTokenByHash(app.db, hashToken(match[1]!));
-      if (!row) throw unauthorized('The token is unknown or revoked');
+      const header = request.headers.authorization;
+      if (!header) throw unauthorized('A bearer token is required');
+      app.assertNotLockedOut(request);
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const row = match ? await findActiveTokenByHash(app.db, hashToken(match[1]!)) : undefined;
+      if (!row) {
+        await app.recordAuthFailure(request);
+        throw unauthorized(match ? 'The token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"');
+      }
       return { tokenId: row.id, role: row.role, departmentCode: row.departmentCode };
     }
   },
-  { name: 'auth', dependencies: ['database'] },
+  { name: 'auth', dependencies: ['database', 'hardening'] },
 );
 
 function unauthorized(detail: string) {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, errorCodes, type ErrorCode, type FieldError } from '../errors.js';
+import { AppError, errorCodes, withRetryAfter, type ErrorCode, type FieldError } from '../errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
 import { invalid } from '../http/validation.js';
 
@@ -25,6 +25,14 @@ export default fp(
         }));
         return sendProblem(request, reply, invalid(errors));
       }
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ err: error }, 'database unavailable');
+        return sendProblem(request, reply, withRetryAfter(new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly'), 5));
+      }
+      if (error.statusCode === 503) {
+        // @fastify/under-pressure: shedding load, with its Retry-After already set.
+        return sendProblem(request, reply, new AppError('SERVICE_UNAVAILABLE', error.message));
+      }
       if (isResponseSerializationError(error) || !error.statusCode || error.statusCode >= 500) {
         request.log.error({ err: error }, 'request failed');
         return sendProblem(request, reply, new AppError('SERVICE_UNAVAILABLE', 'Internal error'), 500, 'Internal Server Error');
@@ -47,9 +55,23 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppErr
     requestId: request.id,
     ...(error.errors ? { errors: error.errors } : {}),
   };
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   // RFC 6750 §3: a 401 names the scheme the client should use.
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="hazchem-tracker"');
   return reply.status(status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(problem);
+}
+
+/** Postgres unreachable, restarting, or the pool out of connections: the client should retry. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|3D000)/;
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))) ||
+    /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection timeout/i.test(error.message) ||
+    // drizzle wraps the driver's error as `cause`
+    isDatabaseUnavailable(error.cause)
+  );
 }
 
 function locationName(context: string | undefined): string {

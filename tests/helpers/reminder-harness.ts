@@ -8,6 +8,7 @@ import { workerConnection } from '../../src/redis.js';
 import { createReminderQueue } from '../../src/reminder-runtime.js';
 import type { TestClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { testConfig } from './test-app.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
@@ -43,7 +44,7 @@ export function useReminderApp(clock: TestClock, options: { redisUrl?: string } 
     context.prefix = uniquePrefix();
     context.queue = createReminderQueue(options.redisUrl ?? TEST_REDIS_URL, context.prefix);
     context.app = await buildApp(
-      { logLevel: 'silent', officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL },
+      { ...testConfig, officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL },
       { database: await context.database.open(), clock, queue: context.queue },
     );
     await context.app.ready();

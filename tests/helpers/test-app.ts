@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppConfig } from '../../src/app.js';
 import type { Clock } from '../../src/plugins/clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -12,11 +12,14 @@ export interface TestContext {
  * Registers hooks that give the calling test file its own migrated and seeded database and an
  * app built on it; both are torn down after the file. Read the fields inside tests only.
  */
-export function useTestApp(options: { clock?: Clock } = {}): TestContext {
+/** Test files send thousands of bad tokens on purpose; tests/hardening.test.ts checks the real limit. */
+export const testConfig: AppConfig = { logLevel: 'silent', authFailuresPerMinute: 100_000 };
+
+export function useTestApp(options: { clock?: Clock; config?: Partial<AppConfig> } = {}): TestContext {
   const context = {} as TestContext;
   beforeAll(async () => {
     context.database = await createTestDatabase();
-    context.app = await buildApp({ logLevel: 'silent' }, { database: await context.database.open(), ...options });
+    context.app = await buildApp({ ...testConfig, ...options.config }, { database: await context.database.open(), ...(options.clock ? { clock: options.clock } : {}) });
     await context.app.ready();
   });
   afterAll(async () => {
