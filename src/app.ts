@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import etag from '@fastify/etag';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -49,6 +50,8 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   });
 
   await app.register(problemDetails);
+  // Conditional GET for every response: a client re-reading the 分工表 gets 304 and no body.
+  await app.register(etag, { hashFn: etag.fnv1a, weak: true });
   await app.register(hardening, {
     authFailuresPerMinute: config.authFailuresPerMinute ?? 20,
     maxEventLoopDelayMs: config.maxEventLoopDelayMs ?? 1000,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/client.js';
+import { memoizePerDatabase } from '../../db/memo.js';
 import { notFound } from '../../errors.js';
 import type { DepartmentRef, PlanStructure } from '../plans/plans.service.js';
 import * as repository from './departments.repository.js';
@@ -30,7 +31,12 @@ export interface Assignment {
   via: DepartmentRef | null;
 }
 
-export async function loadDirectory(db: Queryable): Promise<Directory> {
+const loadDirectoryOnce = memoizePerDatabase((db) => buildDirectory(db));
+
+/** The units and their memberships; they change only when the seed runs, at start-up. */
+export const loadDirectory = (db: Queryable) => loadDirectoryOnce(db, 'directory');
+
+async function buildDirectory(db: Queryable): Promise<Directory> {
   const [rows, memberships] = await Promise.all([repository.listDepartments(db), repository.listMemberships(db)]);
   const refByCode = new Map(rows.map((row) => [row.code, { code: row.code, name: row.name }]));
   const departments = rows.map((row) => ({

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { createJsonCache } from '../../http/json-cache.js';
 import { problemResponses } from '../../http/problem.js';
 import { actorOf, bearerSecurity } from '../../plugins/auth.js';
 import {
@@ -16,6 +17,8 @@ import * as service from './plans.service.js';
 const tags = ['plans'];
 
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
+  const sendCached = createJsonCache();
+
   app.get(
     '/v1/plans',
     {
@@ -80,7 +83,13 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(measureSchema) }), ...problemResponses(400, 404) },
       },
     },
-    async (request) => ({ items: await service.listMeasures(app.db, request.params.plan, request.query) }),
+    async (request, reply) => {
+      const { plan } = request.params;
+      const { category, department } = request.query;
+      return sendCached(reply, `measures|${plan}|${category ?? ''}|${department ?? ''}`, async () => ({
+        items: await service.listMeasures(app.db, plan, request.query),
+      }));
+    },
   );
 
   app.get(
@@ -94,6 +103,9 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: measureSchema, ...problemResponses(400, 404) },
       },
     },
-    async (request) => service.findMeasure(await service.loadPlanStructure(app.db, request.params.plan), request.params.no),
+    async (request, reply) =>
+      sendCached(reply, `measure|${request.params.plan}|${request.params.no}`, async () =>
+        service.findMeasure(await service.loadPlanStructure(app.db, request.params.plan), request.params.no),
+      ),
   );
 };

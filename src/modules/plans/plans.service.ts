@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../db/client.js';
+import { memoizePerDatabase } from '../../db/memo.js';
 import { AppError, notFound } from '../../errors.js';
 import { invalid } from '../../http/validation.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
@@ -63,7 +64,9 @@ export async function getPlanDetail(db: Queryable, code: string) {
 }
 
 /** The whole 分工表 of a plan as measures -> task rows -> units, in the table's order. */
-export async function loadPlanStructure(db: Queryable, code: string): Promise<PlanStructure> {
+export const loadPlanStructure = memoizePerDatabase(buildPlanStructure);
+
+async function buildPlanStructure(db: Queryable, code: string): Promise<PlanStructure> {
   const plan = await requirePlan(db, code);
   const [rows, assignments] = await Promise.all([repository.listTaskRows(db, plan.id), repository.listAssignments(db, plan.id)]);
   const unitsByTask = new Map<number, { lead: DepartmentRef[]; responsible: DepartmentRef[] }>();

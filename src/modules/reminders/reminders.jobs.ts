@@ -44,12 +44,11 @@ export type DeliveryOutcome = 'sent' | 'unreachable' | 'cancelled' | 'stale' | '
 
 async function loadMessageInput(db: Queryable, row: repository.ReminderRow, deps: DeliveryDeps) {
   const [planRow] = await db.select({ code: plans.code }).from(plans).where(eq(plans.id, row.planId));
-  const [structure, directory, period, liaisons] = await Promise.all([
-    loadPlanStructure(db, planRow!.code),
-    loadDirectory(db),
-    findPeriod(db, row.planId, row.periodId),
-    findLiaisons(db, row.departmentCode),
-  ]);
+  // One connection (a transaction) runs one query at a time: no Promise.all here.
+  const structure = await loadPlanStructure(deps.db, planRow!.code);
+  const directory = await loadDirectory(deps.db);
+  const period = await findPeriod(db, row.planId, row.periodId);
+  const liaisons = await findLiaisons(db, row.departmentCode);
   const department = directory.get(row.departmentCode)!;
   const report = await findReport(db, { planId: row.planId, periodId: row.periodId, departmentCode: row.departmentCode });
   const filled = new Set((report?.entries ?? []).map(taskKey));
