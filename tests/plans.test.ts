@@ -65,6 +65,22 @@ describe('GET /v1/plans/{plan}/measures', () => {
     expect(items.flatMap((measure: { tasks: unknown[] }) => measure.tasks)).toHaveLength(39);
   });
 
+  it('serves only the documented fields (no database ids)', async () => {
+    const { items } = (await get('/v1/plans/hazchem-2017/measures')).json();
+    expect(Object.keys(items[0]).sort()).toEqual(['category', 'no', 'tasks', 'title']);
+    expect(Object.keys(items[0].tasks[0]).sort()).toEqual(['content', 'lead', 'leadOpenEnded', 'note', 'responsible', 'responsibleOpenEnded', 'seq']);
+  });
+
+  it('sends an ETag and answers a matching If-None-Match with 304 and no body', async () => {
+    const first = await get('/v1/plans/hazchem-2017/measures');
+    expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+    const again = await ctx.app.inject({ method: 'GET', url: '/v1/plans/hazchem-2017/measures', headers: { 'if-none-match': first.headers.etag as string } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    const filtered = await get('/v1/plans/hazchem-2017/measures?category=2');
+    expect(filtered.headers.etag).not.toBe(first.headers.etag);
+  });
+
   it('with ?category=3, returns measures 14 to 18 only', async () => {
     const { items } = (await get('/v1/plans/hazchem-2017/measures?category=3')).json();
     expect(items.map((measure: { no: number }) => measure.no)).toEqual([14, 15, 16, 17, 18]);

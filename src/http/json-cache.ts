@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import type { z } from 'zod';
 
 interface CachedBody {
   json: string;
@@ -9,17 +10,18 @@ interface CachedBody {
 
 /**
  * Serialises a response once per key and sends the same bytes, with their ETag, afterwards: for
- * data that does not change while the service runs (the 分工表). @fastify/etag answers a matching
- * If-None-Match with 304 and, the ETag being set, does not hash the body again.
+ * data that does not change while the service runs (the 分工表). The value goes through the
+ * route's response schema first (which drops internal fields such as database ids). @fastify/etag
+ * answers a matching If-None-Match with 304 and, the ETag being set, does not hash the body again.
  * Failed computations are not kept.
  */
 export function createJsonCache(max = 500) {
   const cache = new LRUCache<string, Promise<CachedBody>>({ max });
-  return async (reply: FastifyReply, key: string, compute: () => Promise<unknown>) => {
+  return async <S extends z.ZodType>(reply: FastifyReply, key: string, schema: S, compute: () => Promise<z.input<S>>) => {
     let body = cache.get(key);
     if (!body) {
       body = compute().then((value) => {
-        const json = JSON.stringify(value);
+        const json = JSON.stringify(schema.parse(value));
         return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
       });
       cache.set(key, body);

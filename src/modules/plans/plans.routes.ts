@@ -15,6 +15,7 @@ import {
 import * as service from './plans.service.js';
 
 const tags = ['plans'];
+const measureListSchema = z.object({ items: z.array(measureSchema) });
 
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   const sendCached = createJsonCache();
@@ -80,13 +81,13 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           'All measures in order, each with its task rows (lead, responsible, 等 markers and 备注). Filter by category or by the unit that carries them.',
         params: planParamsSchema,
         querystring: measureQuerySchema,
-        response: { 200: z.object({ items: z.array(measureSchema) }), ...problemResponses(400, 404) },
+        response: { 200: measureListSchema, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
       const { plan } = request.params;
       const { category, department } = request.query;
-      return sendCached(reply, `measures|${plan}|${category ?? ''}|${department ?? ''}`, async () => ({
+      return sendCached(reply, `measures|${plan}|${category ?? ''}|${department ?? ''}`, measureListSchema, async () => ({
         items: await service.listMeasures(app.db, plan, request.query),
       }));
     },
@@ -104,7 +105,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      sendCached(reply, `measure|${request.params.plan}|${request.params.no}`, async () =>
+      sendCached(reply, `measure|${request.params.plan}|${request.params.no}`, measureSchema, async () =>
         service.findMeasure(await service.loadPlanStructure(app.db, request.params.plan), request.params.no),
       ),
   );
