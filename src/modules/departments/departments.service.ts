@@ -59,27 +59,48 @@ export function requireDepartment(directory: Directory, code: string): Departmen
  * (各区政府 -> each district government). A row naming it both ways counts once, as direct.
  */
 export function assignmentsOf(structure: PlanStructure, department: Department): Assignment[] {
-  const collectives = new Map(department.memberOf.map((collective) => [collective.code, collective]));
-  const assignments: Assignment[] = [];
+  const index = cellIndex(structure);
+  const throughCollectives = department.memberOf.flatMap((collective) =>
+    (index.get(collective.code) ?? []).map((cell) => ({ ...cell, assignment: { ...cell.assignment, via: { code: collective.code, name: collective.name } } })),
+  );
+  // Direct cells come first, so a row naming the unit both ways keeps the direct one.
+  const byCell = new Map<number, IndexedCell>();
+  for (const cell of [...(index.get(department.code) ?? []), ...throughCollectives]) if (!byCell.has(cell.order)) byCell.set(cell.order, cell);
+  return [...byCell.values()].sort((a, b) => a.order - b.order).map((cell) => cell.assignment);
+}
+
+interface IndexedCell {
+  /** The cell's position in the table (measure, row, lead before responsible); unique per cell. */
+  order: number;
+  assignment: Assignment;
+}
+
+const cellIndexes = new WeakMap<PlanStructure, Map<string, IndexedCell[]>>();
+
+/**
+ * Every unit named in a plan's cells, with the cells naming it, built once per (cached)
+ * structure: with thousands of units, scanning the table for each one would dominate.
+ */
+function cellIndex(structure: PlanStructure): Map<string, IndexedCell[]> {
+  let index = cellIndexes.get(structure);
+  if (index) return index;
+  index = new Map();
+  let order = 0;
   for (const measure of structure.measures) {
     for (const task of measure.tasks) {
       for (const role of ['lead', 'responsible'] as const) {
-        const units = task[role];
-        const direct = units.some((unit) => unit.code === department.code);
-        const via = direct ? null : (units.find((unit) => collectives.has(unit.code)) ?? null);
-        if (direct || via) {
-          assignments.push({
-            measureNo: measure.no,
-            measureTitle: measure.title,
-            taskId: task.id,
-            taskSeq: task.seq,
-            content: task.content,
-            role,
-            via: via && { code: via.code, name: via.name },
+        order += 1;
+        for (const unit of task[role]) {
+          const cells = index.get(unit.code) ?? [];
+          cells.push({
+            order,
+            assignment: { measureNo: measure.no, measureTitle: measure.title, taskId: task.id, taskSeq: task.seq, content: task.content, role, via: null },
           });
+          index.set(unit.code, cells);
         }
       }
     }
   }
-  return assignments;
+  cellIndexes.set(structure, index);
+  return index;
 }

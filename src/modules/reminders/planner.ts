@@ -5,7 +5,7 @@ import { isReportingUnit } from '../liaisons/liaisons.service.js';
 import { listPeriods } from '../periods/periods.repository.js';
 import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
 import { carriedTasks } from '../reports/carried-tasks.js';
-import { listReportsOfPlan } from '../reports/reports.repository.js';
+import { listSubmitted } from '../reports/reports.repository.js';
 import { defaultPolicy, scheduleFor, type ReminderPolicy } from './policy.js';
 import * as repository from './reminders.repository.js';
 
@@ -36,11 +36,11 @@ export async function planReminders(db: Database, clock: Clock, officeEmail: str
   const [policy, periods, reports, webhooks] = await Promise.all([
     loadPolicy(db, plan, officeEmail),
     listPeriods(db, plan.id),
-    listReportsOfPlan(db, plan.id),
+    listSubmitted(db, plan.id, scope),
     repository.listWebhookDepartments(db),
   ]);
   const withWebhook = new Set(webhooks.map((row) => row.departmentCode));
-  const submitted = new Set(reports.filter((report) => report.firstSubmittedAt).map((report) => `${report.periodId}|${report.departmentCode}`));
+  const submitted = new Set(reports.map((report) => `${report.periodId}|${report.departmentCode}`));
   const units = directory.departments
     .filter((department) => isReportingUnit(department) && (!scope.departmentCode || department.code === scope.departmentCode))
     .filter((department) => carriedTasks(structure, directory, department).some((task) => task.required));

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { reports, reportVersions } from '../../db/schema/index.js';
 
@@ -47,6 +47,21 @@ export function listReportsOfPeriod(db: Queryable, planId: number, periodId: str
     .select()
     .from(reports)
     .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId)));
+}
+
+/** (period, unit) of the reports in scope that have been submitted at least once. */
+export function listSubmitted(db: Queryable, planId: number, scope: { periodId?: string | undefined; departmentCode?: string | undefined }) {
+  return db
+    .select({ periodId: reports.periodId, departmentCode: reports.departmentCode })
+    .from(reports)
+    .where(
+      and(
+        eq(reports.planId, planId),
+        isNotNull(reports.firstSubmittedAt),
+        scope.periodId ? eq(reports.periodId, scope.periodId) : undefined,
+        scope.departmentCode ? eq(reports.departmentCode, scope.departmentCode) : undefined,
+      ),
+    );
 }
 
 export function listReportsOfPlan(db: Queryable, planId: number) {
