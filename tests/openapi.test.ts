@@ -46,6 +46,31 @@ describe('openapi/openapi.json', () => {
     }
   });
 
+  it('gives every operation an example: of its body, its response, or its parameters', async () => {
+    const document = JSON.parse(await committed());
+    const schemas = document.components.schemas as Record<string, unknown>;
+    const hasExample = (node: unknown, seen = new Set<string>()): boolean => {
+      if (Array.isArray(node)) return node.some((child) => hasExample(child, seen));
+      if (!node || typeof node !== 'object') return false;
+      const record = node as Record<string, unknown>;
+      if ('examples' in record || 'example' in record) return true;
+      const ref = typeof record.$ref === 'string' ? record.$ref.replace('#/components/schemas/', '') : undefined;
+      if (ref && !seen.has(ref)) return hasExample(schemas[ref], seen.add(ref));
+      return Object.values(record).some((child) => hasExample(child, seen));
+    };
+    const missing = Object.entries(document.paths as Record<string, Record<string, Operation & { requestBody?: unknown }>>).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => {
+          const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2')).map(([, response]) => response);
+          // Binary downloads (.xlsx, .csv) have no example to show.
+          const binary = JSON.stringify(success).includes('"format":"binary"');
+          return !binary && !hasExample([operation.parameters ?? [], operation.requestBody ?? {}, success]);
+        })
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('serves the interactive docs at /docs', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/docs/' });
     expect(response.statusCode).toBe(200);

@@ -13,7 +13,12 @@ export interface TestContext {
  * app built on it; both are torn down after the file. Read the fields inside tests only.
  */
 /** Test files send thousands of bad tokens on purpose; tests/hardening.test.ts checks the real limit. */
-export const testConfig: AppConfig = { logLevel: 'silent', authFailuresPerMinute: 100_000 };
+export const testConfig: AppConfig = {
+  logLevel: 'silent',
+  authFailuresPerMinute: 100_000,
+  // Test files build apps side by side in one event loop (PGlite's start-up blocks it for a while).
+  maxEventLoopDelayMs: 60_000,
+};
 
 export function useTestApp(options: { clock?: Clock; config?: Partial<AppConfig> } = {}): TestContext {
   const context = {} as TestContext;

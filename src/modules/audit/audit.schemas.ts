@@ -23,7 +23,22 @@ export const auditEntrySchema = z
     after: z.unknown(),
     requestId: z.string().nullable(),
   })
-  .meta({ id: 'AuditEntry' });
+  .meta({
+    id: 'AuditEntry',
+    examples: [
+      {
+        id: 1042,
+        at: '2017-10-16T01:00:00.000Z',
+        actor: { tokenId: '6d1f0c1e-8a8e-4b7a-9a43-0f4b5f7b3f10', role: 'office', department: null },
+        action: 'report.return',
+        entityType: 'report',
+        entityId: 'hazchem-2017/2017Q3/work-safety',
+        before: { status: 'submitted', version: 2 },
+        after: { status: 'returned', version: 3, reason: '措施1请补充专业监管人员占比。' },
+        requestId: 'b8c1f6a2-3c55-4f0e-9b1e-2f3a4d5e6f70',
+      },
+    ],
+  });
 
 export const auditPageSchema = z.object({
   items: z.array(auditEntrySchema),

@@ -8,7 +8,7 @@ export const rollupSchema = z
     status: taskStatusSchema.nullable().describe('blocked if any unit is blocked; the common status if all agree; else in_progress; null without data'),
     progress: z.number().nullable().describe('Mean progress of the counted entries'),
   })
-  .meta({ id: 'Rollup' });
+  .meta({ id: 'Rollup', examples: [{ status: 'in_progress', progress: 62.5 }] });
 
 const unitLineSchema = z.object({
   department: departmentRefSchema,
@@ -32,7 +32,7 @@ export const totalsSchema = z
     awaitingReview: z.number().int(),
     missingDepartments: z.array(departmentRefSchema),
   })
-  .meta({ id: 'SubmissionTotals' });
+  .meta({ id: 'SubmissionTotals', examples: [{ expected: 49, submitted: 47, onTime: 45, late: 2, missing: 2, accepted: 40, returned: 3, awaitingReview: 4, missingDepartments: [{ code: 'chongming-district', name: '崇明区政府' }, { code: 'circ-shanghai', name: '上海保监局' }] }] });
 
 export const consolidatedSchema = z
   .object({
@@ -78,6 +78,16 @@ export const progressSchema = z
     ),
     submissions: z.array(totalsSchema.omit({ missingDepartments: true }).extend({ period: z.string() })),
   })
-  .meta({ id: 'ProgressMatrix' });
+  .meta({
+    id: 'ProgressMatrix',
+    examples: [
+      {
+        plan: 'hazchem-2017',
+        periods: ['2017Q2', '2017Q3'],
+        measures: [{ no: 1, title: '强化危险化学品安全监管能力建设', cells: [{ period: '2017Q2', status: 'in_progress', progress: 35 }, { period: '2017Q3', status: 'in_progress', progress: 60 }] }],
+        submissions: [{ period: '2017Q2', expected: 49, submitted: 49, onTime: 47, late: 2, missing: 0, accepted: 49, returned: 0, awaitingReview: 0 }],
+      },
+    ],
+  });
 
 export { periodParamsSchema };

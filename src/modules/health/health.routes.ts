@@ -13,7 +13,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         operationId: 'getLiveness',
         summary: 'Liveness: the process is up',
-        response: { 200: z.object({ status: z.literal('ok') }) },
+        response: { 200: z.object({ status: z.literal('ok') }).meta({ examples: [{ status: 'ok' }] }) },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -27,7 +27,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers',
         response: {
-          200: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']) }),
+          200: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']) }).meta({ examples: [{ status: 'ready', database: 'postgres' }] }),
           ...problemResponses(503),
         },
       },

@@ -31,7 +31,7 @@ export const liaisonsSchema = z
     staff: staffSchema,
     updatedAt: z.iso.datetime({ offset: true }),
   })
-  .meta({ id: 'Liaisons' });
+  .meta({ id: 'Liaisons', examples: [{ department: { code: 'work-safety', name: '市安全监管局' }, officer: { name: '张伟', position: '危化处处长', phone: '021-23111111', email: 'zhang.wei@example.gov.cn' }, staff: { name: '李娜', phone: '021-23111112', email: 'li.na@example.gov.cn' }, updatedAt: '2017-05-02T03:00:00.000Z' }] });
 
 export const rosterEntrySchema = z
   .object({
@@ -42,7 +42,7 @@ export const rosterEntrySchema = z
     staff: staffSchema.nullable(),
     updatedAt: z.iso.datetime({ offset: true }).nullable(),
   })
-  .meta({ id: 'RosterEntry' });
+  .meta({ id: 'RosterEntry', examples: [{ department: { code: 'work-safety', name: '市安全监管局' }, kind: 'municipal-department', registered: true, officer: { name: '张伟', position: '危化处处长', phone: '021-23111111', email: 'zhang.wei@example.gov.cn' }, staff: { name: '李娜', phone: '021-23111112', email: 'li.na@example.gov.cn' }, updatedAt: '2017-05-02T03:00:00.000Z' }] });
 
 export const rosterSchema = z.object({
   total: z.number().int(),

@@ -20,7 +20,25 @@ export const reminderSchema = z
     cancelledAt: z.iso.datetime({ offset: true }).nullable(),
     reachable: z.boolean().describe('false for an e-mail reminder to a unit that has not named its liaisons'),
   })
-  .meta({ id: 'Reminder' });
+  .meta({
+    id: 'Reminder',
+    examples: [
+      {
+        id: 4211,
+        periodId: '2017Q3',
+        department: { code: 'jinshan-district', name: '金山区政府' },
+        kind: 'before-3d',
+        channel: 'email',
+        status: 'sent',
+        sendAt: '2017-10-10T01:00:00.000Z',
+        attempts: 1,
+        lastError: null,
+        sentAt: '2017-10-10T01:00:02.118Z',
+        cancelledAt: null,
+        reachable: true,
+      },
+    ],
+  });
 
 export const reminderListSchema = z.object({
   items: z.array(reminderSchema),
@@ -36,7 +54,7 @@ export const reminderQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const reminderParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const reminderParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647).meta({ examples: [4211] }) });
 
 export const webhookBodySchema = z
   .strictObject({
@@ -47,7 +65,7 @@ export const webhookBodySchema = z
 
 export const webhookSchema = z
   .object({ department: z.string(), url: z.string(), secret: z.string().describe('Verify X-Hazchem-Signature with it'), updatedAt: z.iso.datetime({ offset: true }) })
-  .meta({ id: 'Webhook' });
+  .meta({ id: 'Webhook', examples: [{ department: 'jinshan-district', url: 'https://oa.example.gov.cn/hooks/hazchem', secret: 'q2W8v0cS5xN1uH4zK7pL3mR6tY9b', updatedAt: '2017-09-28T02:00:00.000Z' }] });
 
 export const notificationsSchema = z.object({
   items: z.array(

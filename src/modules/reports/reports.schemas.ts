@@ -27,7 +27,7 @@ export const entrySchema = z
     nextSteps: text(TEXT_LIMIT).optional(),
     metrics: z.array(metricSchema).max(20).optional().describe('Figures such as measure 1’s share of professional supervisors'),
   })
-  .meta({ id: 'ReportEntry' });
+  .meta({ id: 'ReportEntry', examples: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }] });
 
 export const saveReportBodySchema = z
   .strictObject({ entries: z.array(entrySchema).max(ENTRY_LIMIT) })
@@ -82,7 +82,26 @@ export const reportSchema = z
     entries: z.array(entrySchema),
     tasks: z.array(carriedTaskSchema).describe('The rows this unit reports on'),
   })
-  .meta({ id: 'Report' });
+  .meta({
+    id: 'Report',
+    examples: [
+      {
+        plan: 'hazchem-2017',
+        period: '2017Q3',
+        department: { code: 'work-safety', name: '市安全监管局' },
+        status: 'submitted',
+        version: 2,
+        dueAt: '2017-10-13T17:00:00+08:00',
+        submittedAt: '2017-10-12T16:00:00+08:00',
+        firstSubmittedAt: '2017-10-12T16:00:00+08:00',
+        late: false,
+        reviewedAt: null,
+        returnReason: null,
+        entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }],
+        tasks: [{ measureNo: 1, taskSeq: 1, content: '加强负有危险化学品安全监管职责部门的监管力量,…', role: 'responsible', via: null, required: true }],
+      },
+    ],
+  });
 
 export const versionSchema = z
   .object({
@@ -95,7 +114,7 @@ export const versionSchema = z
     at: instant,
     entries: z.array(entrySchema),
   })
-  .meta({ id: 'ReportVersion' });
+  .meta({ id: 'ReportVersion', examples: [{ version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: '6d1f0c1e-8a8e-4b7a-9a43-0f4b5f7b3f10', at: '2017-10-12T16:00:00+08:00', entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }] }] });
 
 export const reportParamsSchema = z.object({ plan: planCodeSchema, period: periodIdSchema, department: departmentCodeSchema });
 

@@ -21,7 +21,7 @@ export const tokenSchema = z
     createdAt: z.iso.datetime({ offset: true }),
     revokedAt: z.iso.datetime({ offset: true }).nullable(),
   })
-  .meta({ id: 'Token' });
+  .meta({ id: 'Token', examples: [{ id: '6d1f0c1e-8a8e-4b7a-9a43-0f4b5f7b3f10', role: 'office', department: null, label: '市安委会办公室', createdAt: '2017-06-01T09:00:00.000Z', revokedAt: null }] });
 
 export const createdTokenSchema = tokenSchema
   .extend({ token: z.string().describe('The bearer token. Shown once: only its hash is stored.') })
