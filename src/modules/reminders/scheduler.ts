@@ -55,9 +55,13 @@ export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler 
       if (deps.queue) {
         const wanted = new Set(planned.map(deliverJobId));
         const now = deps.clock.now().getTime();
-        for (const job of await deps.queue.getJobs(['delayed', 'wait', 'prioritized'])) {
+        for (const job of await deps.queue.getJobs(['delayed', 'wait', 'prioritized', 'failed'])) {
           if (job?.name !== DELIVER_JOB || !job.id) continue;
-          if (!wanted.has(job.id)) {
+          if (await job.isFailed()) {
+            // A job BullMQ gave up on (e.g. stalled twice) while its row is still planned keeps
+            // its id, so re-adding it is a no-op: run it again instead.
+            if (wanted.has(job.id)) await job.retry('failed').catch(() => undefined);
+          } else if (!wanted.has(job.id)) {
             await job.remove().catch(() => undefined);
             removed += 1;
           } else if (Date.parse((job.data as DeliverPayload).sendAt) <= now && (await job.isDelayed())) {
