@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Sizes and durations of one benchmark run; BENCH_SMOKE=1 shrinks everything for CI. */
+export const smoke = process.env.BENCH_SMOKE === '1' || process.env.BENCH_SMOKE === 'true';
+
+/**
+ * BENCH_PROFILE=<phase> runs the server child under `node --cpu-prof`, runs only that phase
+ * (ceiling, measures, consolidated, write or reminders) and prints where the server's CPU went.
+ */
+export const profilePhase = process.env.BENCH_PROFILE || undefined;
+export const PHASES = ['ceiling', 'measures', 'consolidated', 'write', 'reminders'] as const;
+export type Phase = (typeof PHASES)[number];
+export const runs = (phase: Phase) => !profilePhase || profilePhase === phase;
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const benchDir = path.join(repoRoot, 'bench');
+export const tsxBin = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+export const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const suffix = randomBytes(4).toString('hex');
+export const databaseName = `hazchem_bench_${suffix}`;
+export const databaseUrl = (() => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+})();
+export const queuePrefix = `hazchem-bench-${suffix}`;
+
+export const PLAN = 'hazchem-2017';
+export const COPY_PLAN = 'bench-2030';
+/** The period the consolidated endpoint is measured on. */
+export const CONSOLIDATED_PERIOD = '2018Q2';
+
+export const sizes = {
+  /** Synthetic reporting units added to the seeded ones. */
+  units: smoke ? 50 : 2000,
+  /** autocannon connections (and write-path workers). */
+  connections: 10,
+  durationSeconds: smoke ? 3 : 10,
+  warmupSeconds: smoke ? 0.5 : 3,
+  /** Periods whose reports of the synthetic units are deleted so the write path can submit them afresh. */
+  writePeriods: smoke ? 6 : 8,
+  /** Sequential runs of the raw consolidated SQL straight through pg. */
+  rawSqlRuns: smoke ? 10 : 50,
+  /** Reminders made due at once for the delivery measurement. */
+  deliveries: smoke ? 100 : 2000,
+  deliveryTimeoutSeconds: smoke ? 60 : 240,
+  /** The reminder offsets of the 66,000-reminder target (2,000 units x 11 periods x 3 offsets). */
+  reminderOffsets: [7, 3, 1],
+};
+
+export const targets = {
+  consolidatedVsRawSql: 2,
+  measuresShareOfCeiling: 0.5,
+  submissionsPerSecond: 1000,
+  enqueueSeconds: 10,
+  enqueueReminders: 66_000,
+};

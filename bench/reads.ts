@@ -1,0 +1,111 @@
+import pg from 'pg';
+import { CONSOLIDATED_PERIOD, databaseUrl, PLAN, sizes } from './config.js';
+import { cannon, latencyStats, send, type LoadResult } from './load.js';
+import { compareConsolidated, RAW_CONSOLIDATED_SQL, type RawConsolidated } from './raw-consolidated.js';
+
+export const measuresPath = `/v1/plans/${PLAN}/measures`;
+export const consolidatedPath = `/v1/plans/${PLAN}/periods/${CONSOLIDATED_PERIOD}/consolidated`;
+const rawPath = `/raw/consolidated?plan=${PLAN}&period=${CONSOLIDATED_PERIOD}`;
+
+export const CEILING = 'ceiling: bare Fastify, constant string';
+
+export async function ceilingPhase(bareUrl: string): Promise<LoadResult[]> {
+  return [await cannon(CEILING, `${bareUrl}/ceiling`), await cannon('ceiling: bare Fastify, JSON.stringify', `${bareUrl}/ceiling-serialize`)];
+}
+
+/**
+ * The ceiling again after measures: the machine may be shared, so ratios use the mean of the
+ * runs before and after, which cancels a load that rises or falls steadily meanwhile.
+ */
+export const ceilingRerun = async (bareUrl: string) => ({ ...(await cannon(CEILING, `${bareUrl}/ceiling`)), note: 're-run after measures' });
+
+export interface MeasuresFindings {
+  rows: LoadResult[];
+  etag: string | null;
+  conditionalStatus: number | null;
+  note: string;
+}
+
+/** GET .../measures plain and, when the service sends an ETag, again with If-None-Match. */
+export async function measuresPhase(serverUrl: string): Promise<MeasuresFindings> {
+  const first = await send(serverUrl, 'GET', measuresPath);
+  const etag = typeof first.headers.etag === 'string' ? first.headers.etag : null;
+  const rows = [await cannon('GET measures', `${serverUrl}${measuresPath}`)];
+  if (!etag) return { rows, etag, conditionalStatus: null, note: 'no ETag header on GET measures: conditional GET (304) not supported' };
+  const conditional = await send(serverUrl, 'GET', measuresPath, { 'if-none-match': etag });
+  const row = await cannon('GET measures, If-None-Match', `${serverUrl}${measuresPath}`, { headers: { 'if-none-match': etag } });
+  if (conditional.status === 304) {
+    // autocannon counts 3xx as non-2xx; here 304 is the expected answer.
+    row.note = `${row.statusCodes['304'] ?? 0} x 304`;
+  }
+  rows.push(row);
+  return {
+    rows,
+    etag,
+    conditionalStatus: conditional.status,
+    note: conditional.status === 304 ? `ETag ${etag}; If-None-Match answers 304` : `ETag ${etag} sent, but If-None-Match answers ${conditional.status}`,
+  };
+}
+
+export interface ConsolidatedFindings {
+  api: LoadResult;
+  rawHttp: LoadResult;
+  rawDirect: { p50: number; p99: number; mean: number; runs: number };
+  apiBytes: number;
+  rawBytes: number;
+  units: number;
+  mismatches: string[];
+  ratioP50: number;
+  ratioMean: number;
+}
+
+/**
+ * The consolidated endpoint against the same aggregation as one SQL statement.
+ *
+ * Method: the raw SQL (bench/raw-consolidated.ts) runs behind a bare Fastify route in its own
+ * process, started like the service (tsx, pino at warn, a pg pool of DATABASE_POOL_MAX), and both
+ * are hit by the same autocannon run (same connections, duration, warm-up). Both latencies thus
+ * include HTTP, the pool, the Postgres round trip and sending the answer, and the ratio
+ * API / raw SQL (p50 and mean) is what the service spends beyond the minimal aggregation. The
+ * query is also timed alone, sequentially through one pg client, to show the database's share.
+ * Before measuring, the API's per-row expected / reported / roll-up and its totals are checked
+ * against the SQL's, so both compute the same answer.
+ */
+export async function consolidatedPhase(serverUrl: string, bareUrl: string, officeToken: string): Promise<ConsolidatedFindings> {
+  const authorization = `Bearer ${officeToken}`;
+  const apiResponse = await send(serverUrl, 'GET', consolidatedPath, { authorization });
+  if (apiResponse.status !== 200) throw new Error(`GET consolidated answered ${apiResponse.status}: ${apiResponse.body.slice(0, 500)}`);
+  const rawResponse = await send(bareUrl, 'GET', rawPath);
+  if (rawResponse.status !== 200) throw new Error(`raw consolidated answered ${rawResponse.status}: ${rawResponse.body.slice(0, 500)}`);
+  const api = JSON.parse(apiResponse.body) as Parameters<typeof compareConsolidated>[0];
+  const raw = JSON.parse(rawResponse.body) as RawConsolidated;
+  const mismatches = compareConsolidated(api, raw);
+
+  const apiRow = await cannon('GET consolidated (API)', `${serverUrl}${consolidatedPath}`, { headers: { authorization }, timeout: 120 });
+  const rawRow = await cannon('consolidated as raw SQL (bare http)', `${bareUrl}${rawPath}`, { timeout: 120 });
+
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const samples: number[] = [];
+  try {
+    for (let run = 0; run < sizes.rawSqlRuns + 3; run += 1) {
+      const begin = performance.now();
+      await client.query(RAW_CONSOLIDATED_SQL, [PLAN, CONSOLIDATED_PERIOD]);
+      if (run >= 3) samples.push(performance.now() - begin);
+    }
+  } finally {
+    await client.end();
+  }
+  const direct = latencyStats(samples);
+  return {
+    api: apiRow,
+    rawHttp: rawRow,
+    rawDirect: { p50: direct.p50, p99: direct.p99, mean: direct.mean, runs: direct.count },
+    apiBytes: Buffer.byteLength(apiResponse.body),
+    rawBytes: Buffer.byteLength(rawResponse.body),
+    units: raw.totals.expected,
+    mismatches,
+    ratioP50: apiRow.p50 / rawRow.p50,
+    ratioMean: apiRow.mean / rawRow.mean,
+  };
+}

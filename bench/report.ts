@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { repoRoot, sizes, smoke, targets } from './config.js';
+import type { LoadResult } from './load.js';
+import { CEILING, type ConsolidatedFindings, type MeasuresFindings } from './reads.js';
+import type { ReminderFindings } from './reminders.js';
+import type { WriteFindings } from './writes.js';
+
+export interface Results {
+  machine: ReturnType<typeof machineInfo>;
+  mode: 'smoke' | 'full';
+  sizes: typeof sizes;
+  dataset?: { seconds: number; counts: Record<string, number> };
+  ceiling?: LoadResult[];
+  measures?: MeasuresFindings;
+  consolidated?: ConsolidatedFindings;
+  write?: WriteFindings;
+  reminders?: ReminderFindings;
+  targets?: Target[];
+  table?: string;
+  errors: string[];
+  totalSeconds?: number;
+}
+
+export interface Target {
+  name: string;
+  goal: string;
+  value: string;
+  pass: boolean | null;
+}
+
+const git = (...args: string[]) => {
+  try {
+    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+};
+
+export function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    /** 1, 5 and 15-minute load averages when the run started: other work on the machine skews the figures. */
+    loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    date: new Date().toISOString(),
+    gitHead: git('rev-parse', '--short', 'HEAD'),
+    /** Files under src/ changed from HEAD when the run started: what was measured is the working tree. */
+    srcChangedFiles: git('status', '--porcelain', 'src')?.split('\n').filter(Boolean).length ?? null,
+  };
+}
+
+/** Mean req/s of the constant-string ceiling runs (before and after measures). */
+export function ceilingRps(results: Results): number | undefined {
+  const runs = (results.ceiling ?? []).filter((row) => row.name === CEILING);
+  return runs.length ? runs.reduce((sum, row) => sum + row.rps, 0) / runs.length : undefined;
+}
+
+export function evaluateTargets(results: Results): Target[] {
+  const list: Target[] = [];
+  const ceiling = ceilingRps(results);
+  const measures = results.measures?.rows[0];
+  if (results.consolidated) {
+    const { ratioP50, ratioMean } = results.consolidated;
+    list.push({
+      name: 'consolidated API vs raw SQL latency',
+      goal: `<= ${targets.consolidatedVsRawSql}x (p50 and mean)`,
+      value: `p50 ${ratioP50.toFixed(1)}x, mean ${ratioMean.toFixed(1)}x`,
+      pass: ratioP50 <= targets.consolidatedVsRawSql && ratioMean <= targets.consolidatedVsRawSql,
+    });
+  }
+  if (ceiling && measures) {
+    const share = measures.rps / ceiling;
+    list.push({ name: 'GET measures vs ceiling req/s', goal: `>= ${targets.measuresShareOfCeiling * 100}%`, value: `${(share * 100).toFixed(0)}%`, pass: share >= targets.measuresShareOfCeiling });
+  }
+  if (results.write) {
+    const rate = results.write.submissionsPerSecond;
+    list.push({ name: 'write path (PUT + submit)', goal: `>= ${targets.submissionsPerSecond} submissions/s`, value: `${rate.toFixed(0)}/s`, pass: rate >= targets.submissionsPerSecond });
+  }
+  if (results.reminders) {
+    const { seconds, planned, queued } = results.reminders.replan;
+    const projected = planned > 0 ? (seconds * targets.enqueueReminders) / planned : Infinity;
+    list.push({
+      name: `plan + enqueue ${targets.enqueueReminders.toLocaleString('en')} reminders`,
+      goal: `< ${targets.enqueueSeconds} s`,
+      value: `${planned} in ${seconds.toFixed(1)} s${planned === targets.enqueueReminders ? '' : ` (-> ${projected.toFixed(1)} s for ${targets.enqueueReminders})`}${queued === planned ? '' : `; ${queued} jobs queued!`}`,
+      pass: projected < targets.enqueueSeconds && queued === planned,
+    });
+    const { duplicates, received, requested } = results.reminders.delivery;
+    list.push({ name: 'reminder delivery, exactly once', goal: 'all delivered, 0 duplicates', value: `${received}/${requested}, ${duplicates} duplicates`, pass: duplicates === 0 && received === requested });
+  }
+  return list;
+}
+
+const f = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
+/** autocannon's latencies are whole milliseconds: 0 means under 1 ms. */
+const ms = (value: number) => (value === 0 ? '<1' : f(value));
+
+export function renderTable(results: Results): string {
+  const rows: string[][] = [['name', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'notes']];
+  const ceiling = ceilingRps(results);
+  const http = (row: LoadResult, note = '') => {
+    const problems = [row.non2xx && !row.note ? `${row.non2xx} non-2xx ${JSON.stringify(row.statusCodes)}` : '', row.errors ? `${row.errors} errors` : '', row.timeouts ? `${row.timeouts} timeouts` : ''];
+    const notes = [note, row.note ?? '', `${row.requests} req, ${(row.bytesPerRequest / 1024).toFixed(1)} KiB each`, ...problems].filter(Boolean).join('; ');
+    rows.push([row.name, f(row.rps, 0), ms(row.p50), ms(row.p99), ceiling ? `${f((row.rps / ceiling) * 100, 0)}% of ceiling` : '-', notes]);
+  };
+  for (const row of results.ceiling ?? []) http(row);
+  if (results.measures) for (const row of results.measures.rows) http(row);
+  if (results.measures) rows.push(['  measures ETag / 304', '', '', '', '', results.measures.note]);
+  const c = results.consolidated;
+  if (c) {
+    http(c.api, `${c.units} expected units, ${(c.apiBytes / 1024).toFixed(0)} KiB`);
+    http(c.rawHttp);
+    rows.push(['consolidated raw SQL, pg direct, sequential', '-', f(c.rawDirect.p50), f(c.rawDirect.p99), '-', `${c.rawDirect.runs} runs, mean ${f(c.rawDirect.mean)} ms`]);
+    rows.push(['consolidated API / raw SQL (http)', '', '', '', `p50 ${f(c.ratioP50)}x, mean ${f(c.ratioMean)}x`, c.mismatches.length ? `${c.mismatches.length} MISMATCHES: ${c.mismatches.slice(0, 3).join('; ')}` : 'same per-row figures and totals']);
+  }
+  const w = results.write;
+  if (w) {
+    rows.push([
+      'write: PUT draft + POST submit',
+      `${f(w.submissionsPerSecond, 0)} sub/s`,
+      f(w.p50),
+      f(w.p99),
+      '-',
+      `${w.completed} submissions (${w.failed} failed) in ${f(w.seconds)} s, ${sizes.connections} workers${w.exhausted ? ', ran out of pairs' : ''}${w.firstErrors[0] ? `; first error: ${w.firstErrors[0]}` : ''}`,
+    ]);
+  }
+  const r = results.reminders;
+  if (r) {
+    rows.push(['reminders: POST /v1/plans (copy + plan)', '-', '-', '-', '-', `${f(r.copy.seconds)} s; ${r.copy.planned} planned, ${r.copy.queued} delayed jobs; policy ${r.copy.policy}`]);
+    rows.push([
+      'reminders: replan in-process',
+      `${f(r.replan.planned / r.replan.seconds, 0)} rem/s`,
+      '-',
+      '-',
+      '-',
+      `${f(r.replan.seconds)} s for ${r.replan.planned} reminders (${r.replan.units} units x ${r.replan.periods} periods x ${r.replan.offsets.length} offsets), ${r.replan.queued} delayed jobs`,
+    ]);
+    const d = r.delivery;
+    rows.push(['reminders: delivery to SMTP sink', `${f(d.perSecond, 0)} msg/s`, '-', '-', '-', `${d.received}/${d.requested} in ${f(d.seconds)} s, ${d.duplicates} duplicates, ${d.sentRows} rows sent${d.timedOut ? ', TIMED OUT' : ''}`]);
+  }
+  const widths = rows[0]!.slice(0, -1).map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => row.map((cell, column) => (column < widths.length ? cell.padEnd(widths[column]!) : cell)).join(' | '));
+  lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('-|-') + '-|------');
+  const targetLines = (results.targets ?? []).map((target) => `${target.pass === null ? 'n/a ' : target.pass ? 'PASS' : 'MISS'}  ${target.name}: ${target.value} (target ${target.goal})`);
+  const m = results.machine;
+  if (ceiling) lines.push(`(ratio: req/s over the ceiling, the mean of the constant-string runs: ${f(ceiling, 0)} req/s)`);
+  const busy = m.loadAverage[0]! > m.cpuCount ? ` WARNING: load average ${m.loadAverage.join(' ')} on ${m.cpuCount} CPUs at the start, figures are skewed by other work` : ` load ${m.loadAverage.join(' ')}`;
+  return [
+    `hazchem-tracker benchmark (${results.mode}; ${sizes.units} synthetic units; ${m.cpuCount} x ${m.cpuModel}, ${m.totalMemoryGiB} GiB, node ${m.node}, git ${m.gitHead}${m.srcChangedFiles ? ` + ${m.srcChangedFiles} changed src files` : ''};${busy})`,
+    ...lines,
+    '',
+    'Targets:',
+    ...targetLines,
+    ...(results.errors.length ? ['', 'Errors:', ...results.errors.map((error) => `  ${error}`)] : []),
+  ].join('\n');
+}
+
+export const modeName = smoke ? 'smoke' : 'full';
