@@ -160,6 +160,14 @@ describe('a quarter of reporting, end to end', () => {
     expect(measure9.rollup).toEqual({ status: 'in_progress', progress: 80 });
   });
 
+  it('a write after a read shows in the next consolidated report at once', async () => {
+    const before = (await ctx.app.inject({ method: 'GET', url: `${period}/consolidated`, headers: as(tokens.office) })).json();
+    expect((await ctx.app.inject({ method: 'POST', url: `${report('jinshan-district')}/return`, headers: as(tokens.office), payload: { reason: '请补充。' } })).statusCode).toBe(200);
+    const after = (await ctx.app.inject({ method: 'GET', url: `${period}/consolidated`, headers: as(tokens.office) })).json();
+    expect([before.totals.returned, after.totals.returned]).toEqual([0, 1]);
+    await ctx.app.inject({ method: 'POST', url: `${report('jinshan-district')}/submit`, headers: as(tokens.jinshan) });
+  });
+
   it('the CSV has one row per unit and task row, readable by Excel', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: `${period}/consolidated.csv`, headers: as(tokens.office) });
     expect(response.statusCode).toBe(200);

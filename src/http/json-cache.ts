@@ -10,7 +10,7 @@ interface CachedBody {
 
 /**
  * Serialises a response once per key and sends the same bytes, with their ETag, afterwards: for
- * data that does not change while the service runs (the 分工表). The value goes through the
+ * data that does not change while the service runs (the 分工表), or is keyed by its version. The value goes through the
  * route's response schema first (which drops internal fields such as database ids). @fastify/etag
  * answers a matching If-None-Match with 304 and, the ETag being set, does not hash the body again.
  * Failed computations are not kept.

@@ -1,5 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors.js';
 import type { Actor } from '../modules/audit/audit.service.js';
 import { findActiveTokenByHash } from '../modules/tokens/tokens.repository.js';
@@ -23,9 +24,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Drops cached tokens, after one was revoked. */
+    forgetPrincipals(): void;
+  }
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+export const PRINCIPAL_CACHE_MS = 10_000;
 
 /**
  * Bearer-token authentication. The plan structure stays public; protected routes declare
@@ -34,6 +41,10 @@ export const bearerSecurity = [{ bearerAuth: [] }];
 export default fp(
   async (app) => {
     app.decorateRequest('principal', null);
+    // A short-lived cache of valid tokens saves a query per request; revoking through this
+    // process clears it at once, through another (the CLI) within PRINCIPAL_CACHE_MS.
+    const principals = new LRUCache<string, Principal>({ max: 10_000, ttl: PRINCIPAL_CACHE_MS });
+    app.decorate('forgetPrincipals', () => principals.clear());
     app.decorate('authorize', (roles: TokenRole[], options: { departmentParam?: string } = {}): onRequestAsyncHookHandler => {
       const allowed = [...new Set<TokenRole>([...roles, 'admin'])];
       return async (request) => {
@@ -53,12 +64,17 @@ export default fp(
       if (!header) throw unauthorized('A bearer token is required');
       app.assertNotLockedOut(request);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const row = match ? await findActiveTokenByHash(app.db, hashToken(match[1]!)) : undefined;
+      const hash = match ? hashToken(match[1]!) : undefined;
+      const cached = hash ? principals.get(hash) : undefined;
+      if (cached) return cached;
+      const row = hash ? await findActiveTokenByHash(app.db, hash) : undefined;
       if (!row) {
         await app.recordAuthFailure(request);
         throw unauthorized(match ? 'The token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"');
       }
-      return { tokenId: row.id, role: row.role, departmentCode: row.departmentCode };
+      const principal: Principal = { tokenId: row.id, role: row.role, departmentCode: row.departmentCode };
+      principals.set(hash!, principal);
+      return principal;
     }
   },
   { name: 'auth', dependencies: ['database', 'hardening'] },

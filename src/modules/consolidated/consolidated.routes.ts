@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
+import { createJsonCache } from '../../http/json-cache.js';
 import { problemResponses } from '../../http/problem.js';
 import { bearerSecurity } from '../../plugins/auth.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
@@ -13,6 +14,7 @@ const fileName = (report: service.ConsolidatedReport, extension: string) => `${r
 
 export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
+  const sendCached = createJsonCache(50);
   const common = { tags, security: bearerSecurity, params: periodParamsSchema };
   const path = '/v1/plans/:plan/periods/:period/consolidated';
 
@@ -29,7 +31,13 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: consolidatedSchema, ...errors },
       },
     },
-    async (request) => service.consolidated(app.db, request.params.plan, request.params.period),
+    // The office re-reads a period far more often than it changes: the serialised report is
+    // kept per version of the period's reports, so a read costs one small query until a write.
+    async (request, reply) => {
+      const { plan, period } = request.params;
+      const version = await service.consolidatedVersion(app.db, plan, period);
+      return sendCached(reply, version, consolidatedSchema, () => service.consolidated(app.db, plan, period));
+    },
   );
 
   app.get(

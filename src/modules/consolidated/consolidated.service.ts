@@ -4,7 +4,7 @@ import { listPhases } from '../plans/plans.repository.js';
 import { loadPlanStructure } from '../plans/plans.service.js';
 import { listPeriods } from '../periods/periods.repository.js';
 import { periodView, requirePeriod } from '../periods/periods.service.js';
-import { listReportsOfPeriod, listReportsOfPlan } from '../reports/reports.repository.js';
+import { listReportsOfPeriod, listReportsOfPlan, periodReportsVersion } from '../reports/reports.repository.js';
 import { consolidatePeriod } from './rollup.js';
 
 export async function consolidated(db: Queryable, planCode: string, periodId: string) {
@@ -17,6 +17,13 @@ export async function consolidated(db: Queryable, planCode: string, periodId: st
     period: periodView(period, phases, plan.reportingRule.timeZone),
     ...consolidatePeriod(structure, directory, reports),
   };
+}
+
+/** A key that changes with any report of the period or its deadline; 404s for unknown plans and periods. */
+export async function consolidatedVersion(db: Queryable, planCode: string, periodId: string): Promise<string> {
+  const { plan } = await loadPlanStructure(db, planCode);
+  const period = await requirePeriod(db, plan, periodId);
+  return `${plan.code}|${period.id}|${period.dueAt.getTime()}|${await periodReportsVersion(db, plan.id, period.id)}`;
 }
 
 export type ConsolidatedReport = Awaited<ReturnType<typeof consolidated>>;

@@ -18,7 +18,10 @@ export interface Mailer {
  * JSON transport), so the service still runs on a laptop; the README says so.
  */
 export function createMailer(smtpUrl: string | undefined, from: string): Mailer {
-  const transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
+  // A pool of a few kept-alive connections: one SMTP handshake per reminder would cap delivery.
+  const transport = smtpUrl
+    ? nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5 })
+    : nodemailer.createTransport({ jsonTransport: true });
   return {
     send: async (mail) => {
       await transport.sendMail({ from, to: mail.to, cc: mail.cc, subject: mail.subject, text: mail.text });

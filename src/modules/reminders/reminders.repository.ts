@@ -38,24 +38,34 @@ export function listPlanned(db: Queryable, scope?: ReminderScope) {
 
 /**
  * Inserts the wanted reminders, moving the send time of those still planned; a reminder already
- * sent, failed or cancelled keeps its state. Chunked: Postgres takes at most 65535 parameters.
+ * sent, failed or cancelled keeps its state, and an unchanged one is not rewritten. One statement
+ * per chunk, the rows passed as one JSON parameter: tens of thousands of rows plan in seconds.
  */
 export async function upsertPlanned(db: Queryable, rows: NewReminder[], at: Date): Promise<void> {
-  for (let start = 0; start < rows.length; start += 5000) {
-    await db
-      .insert(reminders)
-      .values(rows.slice(start, start + 5000).map((row) => ({ ...row, status: 'planned' as const, updatedAt: at })))
-      .onConflictDoUpdate({
-        target: [reminders.planId, reminders.periodId, reminders.departmentCode, reminders.kind, reminders.channel],
-        set: { sendAt: sql`excluded.send_at`, updatedAt: at },
-        setWhere: sql`${reminders.status} = 'planned'`,
-      });
+  for (let start = 0; start < rows.length; start += 20_000) {
+    const chunk = JSON.stringify(rows.slice(start, start + 20_000));
+    await db.execute(sql`
+      insert into reminders (plan_id, period_id, department_code, kind, channel, send_at, status, attempts, updated_at)
+      select "planId", "periodId", "departmentCode", kind, channel, "sendAt", 'planned', 0, ${at.toISOString()}::timestamptz
+      from jsonb_to_recordset(${chunk}::jsonb)
+        as wanted("planId" int, "periodId" text, "departmentCode" text, kind text, channel reminder_channel, "sendAt" timestamptz)
+      on conflict (plan_id, period_id, department_code, kind, channel) do update
+        set send_at = excluded.send_at, updated_at = excluded.updated_at
+        where reminders.status = 'planned' and reminders.send_at is distinct from excluded.send_at`);
   }
 }
 
 export async function cancel(db: Queryable, ids: number[], at: Date): Promise<void> {
   if (ids.length === 0) return;
   await db.update(reminders).set({ status: 'cancelled', cancelledAt: at, updatedAt: at }).where(and(inArray(reminders.id, ids), eq(reminders.status, 'planned')));
+}
+
+/** Cancels the planned reminders of one unit for one period (it has submitted). */
+export async function cancelPlannedOf(db: Queryable, scope: Required<ReminderScope>, at: Date): Promise<void> {
+  await db
+    .update(reminders)
+    .set({ status: 'cancelled', cancelledAt: at, updatedAt: at })
+    .where(and(eq(reminders.status, 'planned'), inScope(scope)));
 }
 
 /** Locks a reminder for delivery; a row another worker holds is skipped, not waited for. */

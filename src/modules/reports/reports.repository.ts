@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { reports, reportVersions } from '../../db/schema/index.js';
 
@@ -47,6 +47,15 @@ export function listReportsOfPeriod(db: Queryable, planId: number, periodId: str
     .select()
     .from(reports)
     .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId)));
+}
+
+/** Changes whenever a report of the period is written: the key of cached consolidations. */
+export async function periodReportsVersion(db: Queryable, planId: number, periodId: string): Promise<string> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)`, versions: sql<number>`coalesce(sum(${reports.version}), 0)`, latest: sql<string>`max(${reports.updatedAt})::text` })
+    .from(reports)
+    .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId)));
+  return `${row!.count}.${row!.versions}.${row!.latest ?? ''}`;
 }
 
 /** (period, unit) of the reports in scope that have been submitted at least once. */

@@ -107,7 +107,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, actor, at) => {
       const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match']);
-      await app.reminders.replan({ plan: report.plan, periodId: report.period, departmentCode: report.department.code });
+      await app.reminders.submitted({ plan: report.plan, periodId: report.period, departmentCode: report.department.code });
       return report;
     },
   );

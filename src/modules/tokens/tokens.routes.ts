@@ -62,6 +62,10 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: tokenSchema, ...errors, ...problemResponses(404) },
       },
     },
-    async (request) => service.revokeToken(app.db, actorOf(request), app.clock.now(), request.params.id),
+    async (request) => {
+      const revoked = await service.revokeToken(app.db, actorOf(request), app.clock.now(), request.params.id);
+      app.forgetPrincipals();
+      return revoked;
+    },
   );
 };
