@@ -29,7 +29,7 @@ const naturalKey = (row: Pick<repository.ReminderRow, 'periodId' | 'departmentCo
  * longer wanted are cancelled. Past reminders are never created, only moved if already planned.
  * Returns the rows left planned, for the queue to carry out.
  */
-export async function planReminders(db: Database, clock: Clock, officeEmail: string | null, scope: PlanScope): Promise<repository.ReminderRow[]> {
+export async function planReminders(db: Database, clock: Clock, officeEmail: string | null, scope: PlanScope): Promise<repository.PlannedReminder[]> {
   const [structure, directory] = await Promise.all([loadPlanStructure(db, scope.plan), loadDirectory(db)]);
   const { plan } = structure;
   const now = clock.now().getTime();

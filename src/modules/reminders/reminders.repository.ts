@@ -29,9 +29,12 @@ const inScope = (scope: ReminderScope): SQL | undefined =>
     scope.departmentCode ? eq(reminders.departmentCode, scope.departmentCode) : undefined,
   );
 
-export function listPlanned(db: Queryable, scope?: ReminderScope) {
+export type PlannedReminder = Pick<ReminderRow, 'id' | 'periodId' | 'departmentCode' | 'kind' | 'channel' | 'sendAt'>;
+
+/** Planned reminders, with just what planning and queueing need (there may be tens of thousands). */
+export function listPlanned(db: Queryable, scope?: ReminderScope): Promise<PlannedReminder[]> {
   return db
-    .select()
+    .select({ id: reminders.id, periodId: reminders.periodId, departmentCode: reminders.departmentCode, kind: reminders.kind, channel: reminders.channel, sendAt: reminders.sendAt })
     .from(reminders)
     .where(and(eq(reminders.status, 'planned'), scope ? inScope(scope) : undefined));
 }

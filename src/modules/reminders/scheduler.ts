@@ -5,7 +5,7 @@ import type { Clock } from '../../plugins/clock.js';
 import { listPlans } from '../plans/plans.repository.js';
 import { planReminders, type PlanScope } from './planner.js';
 import { DELIVER_JOB, deliverJobId, deliverJobOptions, type DeliverPayload } from './reminders.jobs.js';
-import { cancelPlannedOf, type ReminderRow } from './reminders.repository.js';
+import { cancelPlannedOf, type PlannedReminder } from './reminders.repository.js';
 import { loadPlanStructure } from '../plans/plans.service.js';
 
 export interface ReminderScheduler {
@@ -17,7 +17,7 @@ export interface ReminderScheduler {
    */
   submitted(scope: { plan: string; periodId: string; departmentCode: string }): Promise<void>;
   /** Makes sure a job exists for each of these planned reminders (errors when Redis is away). */
-  enqueue(rows: ReminderRow[]): Promise<void>;
+  enqueue(rows: Pick<PlannedReminder, 'id' | 'sendAt'>[]): Promise<void>;
   /** Every plan re-planned, missing jobs added, jobs of reminders no longer planned removed. */
   reconcile(): Promise<{ planned: number; removed: number }>;
 }
@@ -31,16 +31,19 @@ export interface SchedulerDeps {
 }
 
 export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler {
-  const jobFor = (row: ReminderRow) => ({
+  const jobFor = (row: Pick<PlannedReminder, 'id' | 'sendAt'>) => ({
     name: DELIVER_JOB,
     data: { reminderId: row.id, sendAt: row.sendAt.toISOString() } satisfies DeliverPayload,
     opts: { ...deliverJobOptions, jobId: deliverJobId(row), delay: Math.max(0, row.sendAt.getTime() - deps.clock.now().getTime()) },
   });
 
   /** Adding a job whose id exists is a no-op in BullMQ, so this is safe to repeat. */
-  async function enqueue(rows: ReminderRow[]) {
-    if (!deps.queue) return;
-    for (let start = 0; start < rows.length; start += 1000) await deps.queue.addBulk(rows.slice(start, start + 1000).map(jobFor));
+  async function enqueue(rows: Pick<PlannedReminder, 'id' | 'sendAt'>[]) {
+    const queue = deps.queue;
+    if (!queue) return;
+    const chunks = Array.from({ length: Math.ceil(rows.length / 1000) }, (_, index) => rows.slice(index * 1000, (index + 1) * 1000));
+    // A few chunks in flight keep Redis busy while the next ones are encoded.
+    for (let start = 0; start < chunks.length; start += 4) await Promise.all(chunks.slice(start, start + 4).map((chunk) => queue.addBulk(chunk.map(jobFor))));
   }
 
   return {
@@ -59,7 +62,7 @@ export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler 
     },
 
     async reconcile() {
-      const planned: ReminderRow[] = [];
+      const planned: PlannedReminder[] = [];
       for (const plan of await listPlans(deps.db)) planned.push(...(await planReminders(deps.db, deps.clock, deps.officeEmail, { plan: plan.code })));
       await enqueue(planned);
       let removed = 0;

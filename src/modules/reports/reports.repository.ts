@@ -19,13 +19,16 @@ export async function findReport(db: Queryable, key: ReportKey): Promise<ReportR
   return row;
 }
 
-/** Locks the report row for the rest of the transaction, creating an empty one (version 0) first if needed. */
+/**
+ * Locks the report row for the rest of the transaction, creating an empty one (version 0) first
+ * if needed: in one statement, since ON CONFLICT DO UPDATE locks the row it finds.
+ */
 export async function lockReport(db: Queryable, key: ReportKey, at: Date): Promise<ReportRow> {
-  await db
+  const [row] = await db
     .insert(reports)
     .values({ ...key, status: 'draft', version: 0, entries: [], updatedAt: at })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(reports).where(byKey(key)).for('update');
+    .onConflictDoUpdate({ target: [reports.planId, reports.periodId, reports.departmentCode], set: { version: sql`${reports.version}` } })
+    .returning();
   return row!;
 }
 
