@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import etag from '@fastify/etag';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -21,7 +20,7 @@ import database from './plugins/database.js';
 import hardening from './plugins/hardening.js';
 import queue from './plugins/queue.js';
 import openapi from './plugins/openapi.js';
-import problemDetails from './plugins/problem-details.js';
+import problemDetails, { frameworkErrorProblem } from './plugins/problem-details.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
@@ -40,18 +39,24 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
     requestIdHeader: 'x-request-id',
     bodyLimit: config.bodyLimitBytes ?? 1024 * 1024,
     genReqId: () => randomUUID(),
+    frameworkErrors: frameworkErrorProblem,
   }).withTypeProvider<ZodTypeProvider>();
   // Bodies are JSON; without this, Fastify would hand text/plain to the JSON schemas as a string.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // While shutting down, responses close their keep-alive connection, so the server can finish
+  // closing as soon as the requests in flight are answered.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   await app.register(problemDetails);
-  // Conditional GET for every response: a client re-reading the 分工表 gets 304 and no body.
-  await app.register(etag, { hashFn: etag.fnv1a, weak: true });
   await app.register(hardening, {
     authFailuresPerMinute: config.authFailuresPerMinute ?? 20,
     maxEventLoopDelayMs: config.maxEventLoopDelayMs ?? 1000,

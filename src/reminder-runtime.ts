@@ -5,19 +5,21 @@ import type { Database } from './db/client.js';
 import type { Clock } from './plugins/clock.js';
 import { createMailer } from './modules/reminders/mailer.js';
 import { startReminderWorker } from './modules/reminders/reminder-worker.js';
-import { RECONCILE_JOB, REMINDER_QUEUE } from './modules/reminders/reminders.jobs.js';
+import { REMINDER_QUEUE } from './modules/reminders/reminders.jobs.js';
 import type { ReminderScheduler } from './modules/reminders/scheduler.js';
 import { producerConnection, workerConnection } from './redis.js';
 
 export const createReminderQueue = (redisUrl: string, prefix: string) =>
   new Queue(REMINDER_QUEUE, { connection: producerConnection(redisUrl), prefix });
 
+const WORKER_CLOSE_TIMEOUT_MS = 5_000;
+
 export interface ReminderProcessing {
   close(): Promise<void>;
 }
 
 /**
- * Starts a reminder worker, schedules the periodic reconcile and runs one now, so reminders that
+ * Starts a reminder worker, runs a reconcile now and every RECONCILE_INTERVAL_SECONDS, so reminders that
  * came due while no worker ran (or that Redis lost) go out. close() lets active jobs finish.
  */
 export async function startReminderProcessing(options: {
@@ -37,7 +39,6 @@ export async function startReminderProcessing(options: {
     connection,
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
-    scheduler: options.scheduler,
     log,
     delivery: {
       db: options.db,
@@ -47,12 +48,24 @@ export async function startReminderProcessing(options: {
       publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port}`,
     },
   });
-  await options.queue.upsertJobScheduler('reconcile', { every: config.reconcileIntervalSeconds * 1000 }, { name: RECONCILE_JOB });
-  const result = await options.scheduler.reconcile().catch((error: Error) => log.error({ err: error }, 'start-up reconcile failed'));
-  if (result) log.info(result, 'reminders reconciled');
+  const reconcile = async () => {
+    const result = await options.scheduler.reconcile().catch((error: Error) => log.error({ err: error }, 'reconcile failed'));
+    if (result) log.info(result, 'reminders reconciled');
+  };
+  await reconcile();
+  // A timer in each worker process, not a BullMQ job scheduler: a schedule kept in Redis would be
+  // lost with everything else when Redis comes back empty, and the repair would never run again.
+  const timer = setInterval(() => void reconcile(), config.reconcileIntervalSeconds * 1000);
+  timer.unref();
   return {
     close: async () => {
-      await worker.close();
+      clearInterval(timer);
+      // Let active jobs finish, but not forever: with Redis away, a graceful close never returns.
+      const closed = await Promise.race([worker.close().then(() => true), new Promise<false>((resolve) => setTimeout(resolve, WORKER_CLOSE_TIMEOUT_MS, false).unref())]);
+      if (!closed) {
+        log.warn('reminder worker did not close in time; its active jobs will be retried');
+        void worker.close(true).catch(() => undefined);
+      }
       connection.disconnect();
       mailer.close();
     },

@@ -51,8 +51,10 @@ function openPostgres(options: DatabaseOptions): DatabaseHandle {
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
     statement_timeout: options.statementTimeoutMs ?? 15_000,
   });
-  // An idle client losing its server (a Postgres restart) must not crash the process.
+  // A client losing its server (a Postgres restart) must not crash the process: idle clients
+  // report on the pool, checked-out ones on themselves; the query in flight fails and is a 503.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg(pool, { schema });
   return {
     db: db as unknown as Database,

@@ -21,9 +21,7 @@ export async function idempotent(db: Database, request: FastifyRequest, reply: F
   const tokenId = request.principal?.tokenId;
   if (typeof key !== 'string' || !tokenId) return send(reply, await run());
 
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify([request.method, request.url, request.body ?? null]))
-    .digest('hex');
+  const requestHash = createHash('sha256').update(fingerprint(request)).digest('hex');
   const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
   const [stored] = await db.select().from(idempotencyKeys).where(where);
   if (stored) {
@@ -39,6 +37,15 @@ export async function idempotent(db: Database, request: FastifyRequest, reply: F
     .values({ tokenId, key, requestHash, statusCode: outcome.statusCode, body: outcome.body, headers: outcome.headers })
     .onConflictDoNothing();
   return send(reply, outcome);
+}
+
+function fingerprint(request: FastifyRequest): string {
+  try {
+    return JSON.stringify([request.method, request.url, request.body ?? null]);
+  } catch {
+    // Only a body nested beyond the stack gets here; no action takes such a body.
+    throw new AppError('BAD_REQUEST', 'The request body is nested too deeply');
+  }
 }
 
 function send(reply: FastifyReply, outcome: Outcome) {

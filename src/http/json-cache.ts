@@ -11,8 +11,8 @@ interface CachedBody {
 /**
  * Serialises a response once per key and sends the same bytes, with their ETag, afterwards: for
  * data that does not change while the service runs (the 分工表), or is keyed by its version. The value goes through the
- * route's response schema first (which drops internal fields such as database ids). @fastify/etag
- * answers a matching If-None-Match with 304 and, the ETag being set, does not hash the body again.
+ * route's response schema first (which drops internal fields such as database ids). A matching
+ * If-None-Match (RFC 9110 §13.1.2, weak comparison) gets 304 and no body.
  * Failed computations are not kept.
  */
 export function createJsonCache(max = 500) {
@@ -28,6 +28,9 @@ export function createJsonCache(max = 500) {
       body.catch(() => cache.delete(key));
     }
     const { json, etag } = await body;
-    return reply.type('application/json; charset=utf-8').header('etag', etag).send(json);
+    reply.header('etag', etag);
+    const ifNoneMatch = reply.request.headers['if-none-match'];
+    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(json);
   };
 }

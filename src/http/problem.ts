@@ -47,6 +47,9 @@ const descriptions: Record<number, string> = {
   503: 'The service or one of its dependencies is unavailable.',
 };
 
+/** The conditional-GET answer of routes served from a cache with an ETag. */
+export const notModifiedResponse = { 304: z.undefined().describe('Not modified: If-None-Match matched the ETag') };
+
 /** Documented error responses for a route: `...problemResponses(400, 404)`. */
 export function problemResponses<const S extends number>(...statuses: S[]) {
   return Object.fromEntries(

@@ -44,6 +44,16 @@ export default fp(
   { name: 'problem-details' },
 );
 
+/**
+ * Fastify's own routing errors (a malformed %-escape, an over-long path parameter) are answered
+ * before any plugin runs; `frameworkErrors` hands them here, as 400 problems like any bad input.
+ */
+export function frameworkErrorProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // Framework errors skip the app's hooks, so the request id header is set here.
+  reply.header('x-request-id', request.id);
+  return sendProblem(request, reply, new AppError('BAD_REQUEST', `The request path is invalid (${error.code})`));
+}
+
 function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError, status = error.statusCode, title = error.title) {
   const problem: Problem = {
     type: `urn:hazchem-tracker:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,

@@ -53,7 +53,6 @@ export function useReminderApp(clock: TestClock, options: { redisUrl?: string } 
         connection: workerConnection(redisUrl),
         prefix: context.prefix,
         concurrency: 4,
-        scheduler: context.app.reminders,
         log: context.app.log,
         delivery: { db: context.app.db, clock, mailer: createMailer(context.sink.url, '市安委会办公室 <noreply@example.gov.cn>'), officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL },
       });

@@ -14,11 +14,9 @@
  * Exits when its stdin closes, so it never outlives the test process.
  */
 import { Worker, type Job } from 'bullmq';
-import pino from 'pino';
 import { openDatabase } from '../../src/db/client.js';
 import { createMailer } from '../../src/modules/reminders/mailer.js';
-import { RECONCILE_JOB, REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, recordFailure, type DeliveryDeps } from '../../src/modules/reminders/reminders.jobs.js';
-import { createReminderScheduler } from '../../src/modules/reminders/scheduler.js';
+import { REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, recordFailure, type DeliveryDeps } from '../../src/modules/reminders/reminders.jobs.js';
 import { workerConnection } from '../../src/redis.js';
 
 function required(name: string): string {
@@ -34,7 +32,6 @@ const report = (message: Record<string, unknown>) => process.stdout.write(`${JSO
 
 const instant = new Date(required('CLOCK_AT'));
 const clock = { now: () => new Date(instant) };
-const log = pino({ level: 'silent' });
 const database = await openDatabase({ databaseUrl: required('DATABASE_URL'), dataDir: '', poolMax: 2 });
 const officeEmail = process.env.OFFICE_EMAIL || null;
 const delivery: DeliveryDeps = {
@@ -44,12 +41,10 @@ const delivery: DeliveryDeps = {
   officeEmail,
   publicBaseUrl: required('PUBLIC_BASE_URL'),
 };
-const scheduler = createReminderScheduler({ db: database.db, clock, queue: undefined, officeEmail, log });
 
 const worker = new Worker(
   REMINDER_QUEUE,
   async (job: Job) => {
-    if (job.name === RECONCILE_JOB) return scheduler.reconcile();
     const payload = deliverPayloadSchema.parse(job.data);
     try {
       return await deliverReminder(delivery, payload);

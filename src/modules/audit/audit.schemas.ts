@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { boundedInstant } from '../../http/instant.js';
+import { text } from '../../http/text.js';
 
 export const auditQuerySchema = z.object({
   entityType: z.enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'webhook', 'plan']).optional(),
-  entityId: z.string().max(200).optional().describe('e.g. hazchem-2017/2017Q3/work-safety'),
-  action: z.string().max(100).optional().describe('e.g. report.submit'),
-  actorDepartment: z.string().max(100).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  entityId: text(200).optional().describe('e.g. hazchem-2017/2017Q3/work-safety'),
+  action: text(100).optional().describe('e.g. report.submit'),
+  actorDepartment: text(100).optional(),
+  from: boundedInstant().optional(),
+  to: boundedInstant().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.coerce.number().int().positive().optional().describe('nextCursor of the previous page'),
 });

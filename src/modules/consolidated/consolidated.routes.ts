@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
 import { createJsonCache } from '../../http/json-cache.js';
-import { problemResponses } from '../../http/problem.js';
+import { notModifiedResponse, problemResponses } from '../../http/problem.js';
 import { bearerSecurity } from '../../plugins/auth.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
 import { consolidatedSchema, periodParamsSchema, progressSchema } from './consolidated.schemas.js';
@@ -28,7 +28,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Consolidated report of a period (office)',
         description:
           'Every measure and task row with each carrying unit’s report, a roll-up per row and per measure (counting submitted and accepted reports), and the submission totals with the missing units. Also as .csv and .xlsx.',
-        response: { 200: consolidatedSchema, ...errors },
+        response: { 200: consolidatedSchema, ...notModifiedResponse, ...errors },
       },
     },
     // The office re-reads a period far more often than it changes: the serialised report is

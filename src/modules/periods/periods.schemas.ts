@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInstant } from '../../http/instant.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
 
 const phaseRefSchema = z.object({ code: z.string(), name: z.string() });
@@ -39,15 +40,9 @@ export const periodSchema = z
 
 export const periodParamsSchema = planParamsSchema.extend({ period: periodIdSchema });
 
-const EARLIEST_DEADLINE = Date.UTC(2000, 0, 1);
-const LATEST_DEADLINE = Date.UTC(2100, 0, 1);
-
 export const moveDeadlineBodySchema = z
   .strictObject({
-    dueAt: z.iso
-      .datetime({ offset: true })
-      // Deadlines far outside any campaign are typos; they would also overflow ISO formatting.
-      .refine((value) => Date.parse(value) >= EARLIEST_DEADLINE && Date.parse(value) < LATEST_DEADLINE, 'must be in the years 2000 to 2099')
+    dueAt: boundedInstant()
       .nullable()
       .describe("The new deadline with its offset; null puts the rule's default back"),
   })

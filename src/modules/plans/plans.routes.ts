@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createJsonCache } from '../../http/json-cache.js';
-import { problemResponses } from '../../http/problem.js';
+import { notModifiedResponse, problemResponses } from '../../http/problem.js';
 import { actorOf, bearerSecurity } from '../../plugins/auth.js';
 import {
   copyPlanBodySchema,
@@ -81,7 +81,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           'All measures in order, each with its task rows (lead, responsible, 等 markers and 备注). Filter by category or by the unit that carries them.',
         params: planParamsSchema,
         querystring: measureQuerySchema,
-        response: { 200: measureListSchema, ...problemResponses(400, 404) },
+        response: { 200: measureListSchema, ...notModifiedResponse, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -101,7 +101,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getMeasure',
         summary: 'Get one measure by its number',
         params: measureParamsSchema,
-        response: { 200: measureSchema, ...problemResponses(400, 404) },
+        response: { 200: measureSchema, ...notModifiedResponse, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) =>

@@ -1,26 +1,23 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
-import { RECONCILE_JOB, REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, recordFailure, type DeliveryDeps } from './reminders.jobs.js';
-import type { ReminderScheduler } from './scheduler.js';
+import { REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, recordFailure, type DeliveryDeps } from './reminders.jobs.js';
 
 export interface ReminderWorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   concurrency: number;
   delivery: DeliveryDeps;
-  scheduler: ReminderScheduler;
   log: FastifyBaseLogger;
 }
 
 /**
- * Carries out the reminder jobs: `deliver` sends one reminder, `reconcile` re-plans and repairs
- * the queue. Any number of these may run side by side; Postgres keeps delivery exactly-once.
+ * Carries out the reminder jobs, each sending one reminder. Any number of these may run side by
+ * side; Postgres keeps delivery exactly-once.
  */
 export function startReminderWorker(options: ReminderWorkerOptions): Worker {
   const worker = new Worker(
     REMINDER_QUEUE,
     async (job: Job) => {
-      if (job.name === RECONCILE_JOB) return options.scheduler.reconcile();
       const payload = deliverPayloadSchema.parse(job.data);
       try {
         return await deliverReminder(options.delivery, payload);

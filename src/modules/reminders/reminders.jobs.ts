@@ -17,7 +17,6 @@ import { postWebhook } from './webhook.js';
 
 export const REMINDER_QUEUE = 'reminders';
 export const DELIVER_JOB = 'deliver';
-export const RECONCILE_JOB = 'reconcile';
 
 export const deliverPayloadSchema = z.object({ reminderId: z.number().int(), sendAt: z.iso.datetime() });
 export type DeliverPayload = z.infer<typeof deliverPayloadSchema>;

@@ -107,7 +107,11 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, actor, at) => {
       const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match']);
-      await app.reminders.submitted({ plan: report.plan, periodId: report.period, departmentCode: report.department.code });
+      // The submission is committed: failing to cancel its reminders now must not turn it into an
+      // error (the reminders find the report submitted when they run, and the reconcile cancels them).
+      await app.reminders
+        .submitted({ plan: report.plan, periodId: report.period, departmentCode: report.department.code })
+        .catch((error: Error) => app.log.warn({ err: error }, 'reminders of a submitted report not cancelled yet'));
       return report;
     },
   );

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+/**
+ * An ISO 8601 instant with its offset, within 2000–2099: instants far outside any campaign are
+ * typos, and years beyond four digits would not survive ISO formatting or Postgres.
+ */
+export const boundedInstant = () =>
+  z.iso
+    .datetime({ offset: true })
+    .refine((value) => Date.parse(value) >= EARLIEST && Date.parse(value) < LATEST, 'must be in the years 2000 to 2099');
