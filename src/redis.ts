@@ -14,7 +14,8 @@ export interface RedisEndpoint {
 export class RedisUnavailableError extends Error {}
 
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at `url`, within a second. */
+export async function redisAnswers(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   client.on('error', () => {});
   try {
@@ -27,7 +28,8 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now (for a private redis-server; tests use it too). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -48,7 +50,7 @@ export async function resolveRedis(
   { defaultUrl = 'redis://127.0.0.1:6379', redisServer = 'redis-server' } = {},
 ): Promise<RedisEndpoint> {
   if (redisUrl) return { url: redisUrl, private: false };
-  if (await answers(defaultUrl)) return { url: defaultUrl, private: false };
+  if (await redisAnswers(defaultUrl)) return { url: defaultUrl, private: false };
   if (spawnSync(redisServer, ['--version']).error) {
     throw new RedisUnavailableError(
       'Redis is not reachable at 127.0.0.1:6379 and redis-server is not installed: set REDIS_URL=redis://host:6379 or install Redis.',
@@ -63,7 +65,7 @@ export async function resolveRedis(
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 50 && !(await answers(url)); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let attempt = 0; attempt < 50 && !(await redisAnswers(url)); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
   const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));

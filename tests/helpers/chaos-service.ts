@@ -1,7 +1,8 @@
+import { freePort } from '../../src/redis.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,16 +14,7 @@ import { createToken, type TokenRole } from '../../src/modules/tokens/tokens.ser
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A TCP port nobody listens on right now (the kernel's pick). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Waits until `condition` holds, polling every `everyMs`; fails after `timeoutMs` naming `what`. */
 export async function waitUntil(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000, everyMs = 50): Promise<void> {

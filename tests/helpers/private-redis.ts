@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort, redisAnswers } from '../../src/redis.js';
 import { until } from './reminder-harness.js';
 
 /**
@@ -18,30 +18,6 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 async function launch(port: number, url: string): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   let failed: Error | undefined;
@@ -49,7 +25,7 @@ async function launch(port: number, url: string): Promise<ChildProcess> {
   child.once('exit', (code) => (failed ??= new Error(`redis-server on ${port} exited with ${code}`)));
   await until(async () => {
     if (failed) throw failed;
-    return answers(url);
+    return redisAnswers(url);
   }, 10_000, `redis-server on port ${port}`);
   return child;
 }
