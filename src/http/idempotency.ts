@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../db/client.js';
+import type { Database, Queryable } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
 
@@ -11,15 +11,20 @@ export interface Outcome {
   headers: Record<string, string>;
 }
 
+/** Stores the answer of an action inside the action's own transaction. */
+export type Remember = (tx: Queryable, outcome: Outcome) => Promise<void>;
+
 /**
  * Honours an `Idempotency-Key` header on a POST action: the first successful answer is stored
  * per token and key, a retry gets it again, and the same key on a different request is 422.
+ * The answer is stored in the action's transaction (`run` passes `remember` down), so an action
+ * that committed is always replayed, even when its answer was lost with the connection.
  * Failed attempts are not stored, so a corrected retry can reuse the key.
  */
-export async function idempotent(db: Database, request: FastifyRequest, reply: FastifyReply, run: () => Promise<Outcome>) {
+export async function idempotent(db: Database, request: FastifyRequest, reply: FastifyReply, run: (remember: Remember) => Promise<Outcome>) {
   const key = request.headers['idempotency-key'];
   const tokenId = request.principal?.tokenId;
-  if (typeof key !== 'string' || !tokenId) return send(reply, await run());
+  if (typeof key !== 'string' || !tokenId) return send(reply, await run(async () => undefined));
 
   const requestHash = createHash('sha256').update(fingerprint(request)).digest('hex');
   const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
@@ -31,11 +36,12 @@ export async function idempotent(db: Database, request: FastifyRequest, reply: F
     reply.header('idempotent-replayed', 'true');
     return send(reply, { statusCode: stored.statusCode, body: stored.body, headers: stored.headers });
   }
-  const outcome = await run();
-  await db
-    .insert(idempotencyKeys)
-    .values({ tokenId, key, requestHash, statusCode: outcome.statusCode, body: outcome.body, headers: outcome.headers })
-    .onConflictDoNothing();
+  const outcome = await run(async (tx, answer) => {
+    await tx
+      .insert(idempotencyKeys)
+      .values({ tokenId, key, requestHash, statusCode: answer.statusCode, body: answer.body, headers: answer.headers })
+      .onConflictDoNothing();
+  });
   return send(reply, outcome);
 }
 

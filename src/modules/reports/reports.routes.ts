@@ -72,7 +72,12 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   const action = (
     name: 'submit' | 'accept' | 'return',
     options: { summary: string; description: string; office: boolean; body?: typeof returnBodySchema },
-    run: (request: { params: service.ReportAddress; headers: { 'if-match'?: string | undefined }; body: unknown }, actor: ReturnType<typeof actorOf>, at: Date) => Promise<service.ReportView>,
+    run: (
+      request: { params: service.ReportAddress; headers: { 'if-match'?: string | undefined }; body: unknown },
+      actor: ReturnType<typeof actorOf>,
+      at: Date,
+      inTransaction: service.InTransaction,
+    ) => Promise<service.ReportView>,
   ) =>
     app.post(
       `${base}/${name}`,
@@ -91,10 +96,10 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       async (request, reply) => {
-        return idempotent(app.db, request, reply, async () => {
-          const report = await run(request, actorOf(request), app.clock.now());
-          return { statusCode: 200, body: report, headers: withEtag(report) };
-        });
+        const outcome = (report: service.ReportView) => ({ statusCode: 200, body: report, headers: withEtag(report) });
+        return idempotent(app.db, request, reply, async (remember) =>
+          outcome(await run(request, actorOf(request), app.clock.now(), (tx, report) => remember(tx, outcome(report)))),
+        );
       },
     );
 
@@ -105,8 +110,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'From draft or returned. Every required row needs an entry. A submission after dueAt is accepted and marked late.',
       office: false,
     },
-    async (request, actor, at) => {
-      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match']);
+    async (request, actor, at, inTransaction) => {
+      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match'], inTransaction);
       // The submission is committed: failing to cancel its reminders now must not turn it into an
       // error (the reminders find the report submitted when they run, and the reconcile cancels them).
       await app.reminders
@@ -118,13 +123,13 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   action(
     'accept',
     { summary: 'Accept a submitted report (office)', description: 'From submitted.', office: true },
-    (request, actor, at) => service.accept(app.db, actor, at, request.params, request.headers['if-match']),
+    (request, actor, at, inTransaction) => service.accept(app.db, actor, at, request.params, request.headers['if-match'], inTransaction),
   );
   action(
     'return',
     { summary: 'Return a submitted report with a reason (office)', description: 'From submitted; the unit edits and resubmits.', office: true, body: returnBodySchema },
-    (request, actor, at) =>
-      service.returnReport(app.db, actor, at, request.params, (request.body as z.infer<typeof returnBodySchema>).reason, request.headers['if-match']),
+    (request, actor, at, inTransaction) =>
+      service.returnReport(app.db, actor, at, request.params, (request.body as z.infer<typeof returnBodySchema>).reason, request.headers['if-match'], inTransaction),
   );
 
   app.get(

@@ -100,7 +100,10 @@ type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) 
 };
 
 /** Runs one workflow step on the locked report: precondition, change, version row, audit. */
-async function step(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch: string | undefined, transition: Transition) {
+/** Work to do in the step's transaction once the report is written (e.g. remember the answer). */
+export type InTransaction = (tx: Queryable, report: ReportView) => Promise<void>;
+
+async function step(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch: string | undefined, transition: Transition, inTransaction?: InTransaction) {
   const context = await loadContext(db, address);
   return db.transaction(async (tx) => {
     const current = await repository.lockReport(tx, keyOf(context), at);
@@ -126,7 +129,9 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
       before: summary(current),
       after: { ...summary(updated), ...(reason ? { reason } : {}) },
     });
-    return view(context, updated);
+    const result = view(context, updated);
+    await inTransaction?.(tx, result);
+    return result;
   });
 }
 
@@ -143,7 +148,7 @@ export function saveDraft(db: Database, actor: Actor, at: Date, address: ReportA
   });
 }
 
-export function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string) {
+export function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction) {
   return step(db, actor, at, address, ifMatch, (context, row) => {
     requireStatus(row, ['draft', 'returned'], 'submit');
     const covered = new Set(row.entries.map(taskKey));
@@ -166,21 +171,21 @@ export function submit(db: Database, actor: Actor, at: Date, address: ReportAddr
         reviewedAt: null,
       },
     };
-  });
+  }, inTransaction);
 }
 
-export function accept(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string) {
+export function accept(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction) {
   return step(db, actor, at, address, ifMatch, (_context, row) => {
     requireStatus(row, ['submitted'], 'accept');
     return { action: 'accept', changes: { status: 'accepted', reviewedAt: at, returnReason: null } };
-  });
+  }, inTransaction);
 }
 
-export function returnReport(db: Database, actor: Actor, at: Date, address: ReportAddress, reason: string, ifMatch?: string) {
+export function returnReport(db: Database, actor: Actor, at: Date, address: ReportAddress, reason: string, ifMatch?: string, inTransaction?: InTransaction) {
   return step(db, actor, at, address, ifMatch, (_context, row) => {
     requireStatus(row, ['submitted'], 'return');
     return { action: 'return', changes: { status: 'returned', reviewedAt: at, returnReason: reason }, reason };
-  });
+  }, inTransaction);
 }
 
 export async function history(db: Queryable, address: ReportAddress) {
