@@ -76,7 +76,7 @@ describe('the embedded default (no DATABASE_URL)', () => {
     try {
       expect(readyLine(apiOnly.startupLog)).toMatchObject({ worker: false });
     } finally {
-      expect(await service.stop('SIGTERM')).toBe(0);
+      expect(await apiOnly.stop('SIGTERM')).toBe(0);
     }
   });
 
