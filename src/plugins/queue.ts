@@ -23,11 +23,7 @@ export default fp<{ queue: Queue | undefined; officeEmail: string | null }>(
   async (app, { queue, officeEmail }) => {
     app.decorate('reminders', createReminderScheduler({ db: app.db, clock: app.clock, queue, officeEmail, log: app.log }));
     if (!queue) return;
-    app.addHook('onClose', async () => {
-      await queue.close();
-      // BullMQ leaves a connection it was given open; an open socket would keep the process alive.
-      await queue.disconnect();
-    });
+    app.addHook('onClose', () => queue.close());
 
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
