@@ -1,4 +1,19 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+
+/** Comma-separated CIDRs, e.g. `10.0.0.0/8,127.0.0.1/32`; each must parse. */
+const cidrList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .refine((parts) => parts.every((part) => ipaddr.isValidCIDR(part)), 'must be comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32');
+
+/** Fastify's trustProxy: true/false, a hop count, or comma-separated addresses/CIDRs of the proxies. */
+const trustProxy = z.string().transform((value): boolean | number | string => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+});
 
 /** The only reader of process.env: everything else receives a Config. */
 const envSchema = z.object({
@@ -23,6 +38,9 @@ const envSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  WEBHOOK_ALLOWED_NETWORKS: cidrList.default([]),
+  TRUST_PROXY: trustProxy.default(false),
+  WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type Config = Readonly<{
@@ -45,6 +63,11 @@ export type Config = Readonly<{
   authFailuresPerMinute: number;
   maxEventLoopDelayMs: number;
   databaseStatementTimeoutMs: number;
+  /** Private networks webhooks may reach (loopback, link-local and metadata addresses never). */
+  webhookAllowedNetworks: readonly string[];
+  trustProxy: boolean | number | string;
+  /** Write requests a token may make per minute before 429. */
+  writesPerMinute: number;
 }>;
 
 export class ConfigError extends Error {
@@ -79,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: values.AUTH_FAILURES_PER_MINUTE,
     maxEventLoopDelayMs: values.MAX_EVENT_LOOP_DELAY_MS,
     databaseStatementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+    webhookAllowedNetworks: Object.freeze(values.WEBHOOK_ALLOWED_NETWORKS),
+    trustProxy: values.TRUST_PROXY,
+    writesPerMinute: values.WRITES_PER_MINUTE,
   });
 }
 
