@@ -111,6 +111,7 @@ async function main() {
     REDIS_URL: redisUrl,
     SMTP_URL: sink.url,
     AUTH_FAILURES_PER_MINUTE: '10000',
+    WRITES_PER_MINUTE: '100000',
     DATABASE_POOL_MAX: '10',
     WORKER_CONCURRENCY: '10',
     RECONCILE_INTERVAL_SECONDS: '86400',

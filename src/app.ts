@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify from 'fastify';
+import type { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { loggerOptions } from './logging.js';
 import { departmentRoutes } from './modules/departments/departments.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { planRoutes } from './modules/plans/plans.routes.js';
@@ -27,15 +30,21 @@ export interface AppDependencies {
   clock?: Clock;
   /** The BullMQ reminder queue; without it reminders are planned in Postgres only. */
   queue?: Queue;
+  /** Shares the lock-out and write-limit counters between API processes; without it they are per process. */
+  redis?: Redis;
+  /** Where the log goes (stdout without it); tests read the log from here. */
+  logStream?: DestinationStream;
 }
 
 export type AppConfig = Pick<Config, 'logLevel'> &
-  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir'>>;
+  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir' | 'queuePrefix'>>;
 
 /** Builds the whole service from its dependencies; never listens (src/server.ts does). */
 export async function buildApp(config: AppConfig, deps: AppDependencies) {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    // Behind a reverse proxy, the client address (lock-out, logs) comes from X-Forwarded-For.
+    trustProxy: trustedProxies(config.trustProxy ?? false),
     requestIdHeader: 'x-request-id',
     bodyLimit: config.bodyLimitBytes ?? 1024 * 1024,
     genReqId: () => randomUUID(),
@@ -59,13 +68,16 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(problemDetails);
   await app.register(hardening, {
     authFailuresPerMinute: config.authFailuresPerMinute ?? 20,
+    writesPerMinute: config.writesPerMinute ?? 120,
     maxEventLoopDelayMs: config.maxEventLoopDelayMs ?? 1000,
+    redis: deps.redis,
+    redisKeyPrefix: `${config.queuePrefix ?? 'hazchem'}:rate-limit:`,
   });
   await app.register(database, { database: deps.database });
   await app.register(clock, { clock: deps.clock ?? systemClock });
   await app.register(auth);
   await app.register(queue, { queue: deps.queue, officeEmail: config.officeEmail ?? null });
-  await app.register(openapi);
+  await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
 
   await app.register(healthRoutes);
   await app.register(planRoutes);
@@ -79,15 +91,17 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(reminderRoutes, {
     officeEmail: config.officeEmail ?? null,
     publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port ?? 3000}`,
+    webhookAllowedNetworks: config.webhookAllowedNetworks ?? [],
   });
   return app;
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
 
-function loggerOptions(config: AppConfig): FastifyServerOptions['logger'] {
-  return {
-    level: config.logLevel,
-    redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
-  };
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count trusts that many proxies in front of the service
+ * (Express's meaning); Fastify itself reads a number as "trust none".
+ */
+function trustedProxies(setting: boolean | number | string) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }

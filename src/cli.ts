@@ -1,6 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { EmbeddedDatabaseInUseError, lockEmbeddedDatabase } from './db/embedded-lock.js';
 import { seedDatabase } from '../seed/seed.js';
 import { systemActor } from './modules/audit/audit.service.js';
 import { loadDirectory } from './modules/departments/departments.service.js';
@@ -15,7 +18,9 @@ const usage = `Usage: npm run cli -- <command>
   token list                         list tokens (never their secrets)
   token revoke <id>                  revoke a token
 
-The database is DATABASE_URL, or the embedded one under DATA_DIR when it is unset.`;
+The database is DATABASE_URL, or the embedded one under DATA_DIR when it is unset. The embedded
+database belongs to one process at a time: while the service runs on it, use the API instead
+(POST /v1/tokens with the admin token in DATA_DIR/admin-token).`;
 
 class UsageError extends Error {}
 
@@ -64,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  const lock = config.databaseUrl || config.dataDir === 'memory://' ? undefined : lockEmbedded(config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
   try {
     const output = await command(database, argv.slice(2));
@@ -71,13 +77,35 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await database.close();
+    lock?.release();
+  }
+}
+
+/**
+ * Writing beside the running service would create tokens it never sees (and that vanish when
+ * it rewrites its files), so the CLI refuses and points to the API.
+ */
+function lockEmbedded(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    return lockEmbeddedDatabase(dataDir, 'the command line (npm run cli)');
+  } catch (error) {
+    if (!(error instanceof EmbeddedDatabaseInUseError)) throw error;
+    const adminToken = path.resolve(dataDir, 'admin-token');
+    throw new EmbeddedDatabaseInUseError(
+      error.holder,
+      error.lockFile,
+      `${error.message}\nThe CLI works on the embedded database only while the service is stopped. With the service running, ` +
+        `create tokens over HTTP with the admin token in ${adminToken}:\n` +
+        `  curl -X POST localhost:3000/v1/tokens -H "authorization: Bearer $(cat ${adminToken})" -H 'content-type: application/json' -d '{"role":"office"}'`,
+    );
   }
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  const message = error instanceof ConfigError || error instanceof UsageError || (error instanceof Error && 'statusCode' in error) ? error.message : error;
+  const message = error instanceof ConfigError || error instanceof UsageError || error instanceof EmbeddedDatabaseInUseError || (error instanceof Error && 'statusCode' in error) ? error.message : error;
   console.error(message);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 }

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { emailSchema } from './http/email.js';
 
 /** Comma-separated CIDRs, e.g. `10.0.0.0/8,127.0.0.1/32`; each must parse. */
 const cidrList = z
@@ -33,7 +34,7 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   MAIL_FROM: z.string().min(3).default('市安委会办公室 <noreply@hazchem-tracker.local>'),
-  OFFICE_EMAIL: z.email().optional(),
+  OFFICE_EMAIL: emailSchema().optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(1000),

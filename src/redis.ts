@@ -80,3 +80,11 @@ export const workerConnection = (url: string) => new Redis(url, { maxRetriesPerR
 
 /** Connection for producers: fail fast while Redis is away, so API requests do not hang. */
 export const producerConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+
+/** Connection for the API's rate-limit counters: a Redis that is away counts nothing rather than delaying requests. */
+export function counterConnection(url: string): Redis {
+  const client = new Redis(url, { connectTimeout: 1_000, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  // It reconnects by itself; while it is away the counters are skipped (skipOnError).
+  client.on('error', () => {});
+  return client;
+}

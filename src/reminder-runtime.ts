@@ -23,7 +23,7 @@ export interface ReminderProcessing {
  * came due while no worker ran (or that Redis lost) go out. close() lets active jobs finish.
  */
 export async function startReminderProcessing(options: {
-  config: Pick<Config, 'queuePrefix' | 'workerConcurrency' | 'reconcileIntervalSeconds' | 'smtpUrl' | 'mailFrom' | 'officeEmail' | 'publicBaseUrl' | 'port'>;
+  config: Pick<Config, 'queuePrefix' | 'workerConcurrency' | 'reconcileIntervalSeconds' | 'smtpUrl' | 'mailFrom' | 'officeEmail' | 'publicBaseUrl' | 'port' | 'webhookAllowedNetworks'>;
   redisUrl: string;
   db: Database;
   clock: Clock;
@@ -33,7 +33,7 @@ export async function startReminderProcessing(options: {
 }): Promise<ReminderProcessing> {
   const { config, log } = options;
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
-  if (!config.smtpUrl) log.warn('SMTP_URL is not set: reminder e-mails are composed and recorded but not sent');
+  if (!mailer.delivers) log.warn('SMTP_URL is not set: reminder e-mails are composed and kept as `recorded` in the units’ feeds, not sent');
   const connection = workerConnection(options.redisUrl);
   const worker = startReminderWorker({
     connection,
@@ -46,6 +46,7 @@ export async function startReminderProcessing(options: {
       mailer,
       officeEmail: config.officeEmail,
       publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port}`,
+      webhookAllowedNetworks: config.webhookAllowedNetworks,
     },
   });
   const reconcile = async () => {

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
-import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
+import { createLogger } from './logging.js';
 import { createReminderScheduler } from './modules/reminders/scheduler.js';
 import { systemClock } from './plugins/clock.js';
 import { RedisUnavailableError, resolveRedis } from './redis.js';
@@ -12,7 +12,7 @@ async function main(config: Config) {
   if (!config.databaseUrl) {
     throw new ConfigError(['DATABASE_URL: a separate worker needs a shared Postgres; the embedded database belongs to `npm start`']);
   }
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
   const redis = await resolveRedis(config.redisUrl, config.dataDir);
   const queue = createReminderQueue(redis.url, config.queuePrefix);

@@ -125,7 +125,7 @@ const routes: RouteCase[] = [
   route('PUT', '/v1/plans/{plan}/reminder-policy', officeOnly, { offsetsDays: [7, 3, 1], sendTime: '09:00', escalation: { afterWorkingDays: 1, everyDays: 7, maxCount: 4 }, officeEmail: null }),
   route('GET', '/v1/reminders', officeOnly),
   route('POST', '/v1/reminders/{id}/retry', officeOnly),
-  route('PUT', '/v1/departments/{code}/webhook', ownOnly, { url: 'https://oa.example.gov.cn/hook' }),
+  route('PUT', '/v1/departments/{code}/webhook', ownOnly, { url: 'https://1.1.1.1/hook' }), // a public address: names do not resolve here
   route('DELETE', '/v1/departments/{code}/webhook', ownOnly),
   route('GET', '/v1/departments/{code}/notifications', ownOnly),
   route('POST', '/v1/departments/{code}/calendar-token', ownOnly),

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeServiceQueues, runServiceToExit, startService } from './helpers/service-process.js';
+import { removeServiceQueues, runCli, runServiceToExit, startService } from './helpers/service-process.js';
 
 let dataDir: string;
 
@@ -21,9 +21,6 @@ async function countRows(baseUrl: string) {
 
 const readyLine = (log: string[]) => log.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'hazchem-tracker is ready');
 
-const adminTokensIn = (log: string[]) =>
-  log.map((line) => JSON.parse(line) as { adminToken?: string }).flatMap((entry) => (entry.adminToken ? [entry.adminToken] : []));
-
 describe('the embedded default (no DATABASE_URL)', () => {
   it('on first start, migrates and seeds an embedded database under DATA_DIR and serves the 分工表', async () => {
     const service = await startService({ DATA_DIR: dataDir });
@@ -35,12 +32,17 @@ describe('the embedded default (no DATABASE_URL)', () => {
     }
   });
 
-  it('on first start, logs an admin token once, which manages tokens over HTTP', async () => {
+  it('on first start, writes an admin token to DATA_DIR/admin-token (mode 0600), logs only where it is, and the token manages tokens over HTTP', async () => {
     const freshDir = await mkdtemp(path.join(tmpdir(), 'hazchem-embedded-admin-'));
+    const tokenFile = path.join(freshDir, 'admin-token');
     const service = await startService({ DATA_DIR: freshDir });
+    let adminToken: string;
     try {
-      const [adminToken, ...others] = adminTokensIn(service.startupLog);
-      expect(others).toEqual([]);
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+      adminToken = (await readFile(tokenFile, 'utf8')).trim();
+      expect(adminToken).toMatch(/^hzt_/);
+      expect(service.startupLog.join('\n')).not.toContain(adminToken);
+      expect(service.startupLog.map((line) => JSON.parse(line)).filter((entry) => entry.path === tokenFile)).toHaveLength(1);
       const created = await fetch(`${service.baseUrl}/v1/tokens`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
@@ -58,12 +60,44 @@ describe('the embedded default (no DATABASE_URL)', () => {
     }
     const again = await startService({ DATA_DIR: freshDir });
     try {
-      expect(adminTokensIn(again.startupLog)).toEqual([]);
+      expect(again.startupLog.filter((line) => line.includes('admin token'))).toEqual([]);
+      expect((await readFile(tokenFile, 'utf8')).trim()).toBe(adminToken);
     } finally {
       expect(await again.stop('SIGTERM')).toBe(0);
       await rm(freshDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
+
+  it('while the service runs, the CLI refuses with a message pointing to the API; after the service crashed, the CLI works and its token is valid', async () => {
+    const freshDir = await mkdtemp(path.join(tmpdir(), 'hazchem-embedded-cli-'));
+    const env = { DATA_DIR: freshDir, DATABASE_URL: '' };
+    const service = await startService({ DATA_DIR: freshDir });
+    try {
+      const refused = await runCli(['token', 'create', '--role', 'office'], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toContain('The embedded database is in use by the service (npm start)');
+      expect(refused.stderr).toContain(`${path.join(freshDir, 'admin-token')}`);
+      expect(refused.stderr).toContain('POST');
+      // A crash leaves the lock file behind, naming a process that is gone.
+      const { pid } = JSON.parse(await readFile(path.join(freshDir, 'embedded.lock'), 'utf8')) as { pid: number };
+      process.kill(pid, 'SIGKILL');
+    } finally {
+      await service.stop('SIGTERM');
+    }
+    const created = await runCli(['token', 'create', '--role', 'office'], env);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^hzt_/);
+    const restarted = await startService({ DATA_DIR: freshDir });
+    try {
+      expect((await fetch(`${restarted.baseUrl}/v1/liaisons`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      expect(await restarted.stop('SIGTERM')).toBe(0);
+      await rm(freshDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('runs the API and the reminder worker in one process, and the API alone with --no-worker', async () => {
     const service = await startService({ DATA_DIR: dataDir });
@@ -78,7 +112,7 @@ describe('the embedded default (no DATABASE_URL)', () => {
     } finally {
       expect(await apiOnly.stop('SIGTERM')).toBe(0);
     }
-  });
+  }, 90_000);
 
   it('on a second start, reuses the persisted data without duplicating it', async () => {
     const service = await startService({ DATA_DIR: dataDir });

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.js';
 import { openDatabase } from '../src/db/client.js';
+import { counterConnection, freePort } from '../src/redis.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { until } from './helpers/reminder-harness.js';
 import { bearer } from './helpers/tokens.js';
@@ -39,22 +41,115 @@ describe('security headers', () => {
   });
 });
 
+const liaisons = {
+  officer: { name: '张伟', position: '危化处处长', phone: '021-23111111', email: 'zhang.wei@example.gov.cn' },
+  staff: { name: '李娜', phone: '021-23111112', email: 'li.na@example.gov.cn' },
+};
+
+const listLiaisons = (app: App, authorization: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url: '/v1/liaisons', headers: { authorization, ...headers } });
+
 describe('failed authentication', () => {
-  it('after the limit, answers 429 with Retry-After, even to a valid token from that address, and public routes still work', async () => {
+  it('when one address sent 20 bad tokens and was locked out, a valid admin token from that address still gets 200', async () => {
+    const app = await appWith({ logLevel: 'silent' });
+    const admin = await bearer(app, 'admin');
+    for (let i = 0; i < 20; i += 1) expect((await listLiaisons(app, `Bearer hzt_guess-${i}`)).statusCode).toBe(401);
+    for (let i = 0; i < 20; i += 1) await listLiaisons(app, 'Bearer hzt_stale');
+    expect((await listLiaisons(app, 'Bearer hzt_stale')).statusCode).toBe(429);
+    expect((await listLiaisons(app, admin.authorization)).statusCode).toBe(200);
+  });
+
+  it('when a client keeps presenting a bad token, after the limit it gets 429 problem+json with Retry-After, and public routes still work', async () => {
     const app = await appWith({ logLevel: 'silent', authFailuresPerMinute: 3 });
-    const valid = await bearer(app, 'office');
-    const attempt = (authorization: string) => app.inject({ method: 'GET', url: '/v1/liaisons', headers: { authorization } });
-    expect((await attempt(valid.authorization)).statusCode).toBe(200);
-    for (let i = 0; i < 3; i += 1) expect((await attempt(`Bearer guess-${i}`)).statusCode).toBe(401);
-    const limited = await attempt('Bearer guess-4');
+    for (let i = 0; i < 3; i += 1) expect((await listLiaisons(app, 'Bearer hzt_wrong')).statusCode).toBe(401);
+    const limited = await listLiaisons(app, 'Bearer hzt_wrong');
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(limited.json()).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect((await attempt(valid.authorization)).statusCode).toBe(429);
     expect((await app.inject({ method: 'GET', url: '/v1/plans' })).statusCode).toBe(200);
-    const elsewhere = await app.inject({ method: 'GET', url: '/v1/liaisons', headers: valid, remoteAddress: '10.0.0.9' });
-    expect(elsewhere.statusCode).toBe(200);
+  });
+
+  it('when TRUST_PROXY trusts the proxy (true or a hop count), clients behind it are counted apart by X-Forwarded-For; without it the header is ignored', async () => {
+    const behindProxy = await appWith({ logLevel: 'silent', authFailuresPerMinute: 3, trustProxy: true });
+    const from = (client: string) => ({ 'x-forwarded-for': client });
+    for (let i = 0; i < 4; i += 1) await listLiaisons(behindProxy, 'Bearer hzt_wrong', from('203.0.113.1'));
+    expect((await listLiaisons(behindProxy, 'Bearer hzt_wrong', from('203.0.113.1'))).statusCode).toBe(429);
+    expect((await listLiaisons(behindProxy, 'Bearer hzt_wrong', from('203.0.113.2'))).statusCode).toBe(401);
+
+    // Without it, the header is the client's word and is ignored: everyone is the proxy.
+    const direct = await appWith({ logLevel: 'silent', authFailuresPerMinute: 3 });
+    for (let i = 0; i < 4; i += 1) await listLiaisons(direct, 'Bearer hzt_wrong', from('203.0.113.1'));
+    expect((await listLiaisons(direct, 'Bearer hzt_wrong', from('203.0.113.2'))).statusCode).toBe(429);
+
+    // A hop count trusts that many proxies: with one, the client is the last address it added.
+    const oneHop = await appWith({ logLevel: 'silent', authFailuresPerMinute: 3, trustProxy: 1 });
+    for (let i = 0; i < 4; i += 1) await listLiaisons(oneHop, 'Bearer hzt_wrong', from(`198.51.100.${i}, 203.0.113.1`));
+    expect((await listLiaisons(oneHop, 'Bearer hzt_wrong', from('198.51.100.9, 203.0.113.1'))).statusCode).toBe(429);
+    expect((await listLiaisons(oneHop, 'Bearer hzt_wrong', from('198.51.100.0, 203.0.113.2'))).statusCode).toBe(401);
+  });
+});
+
+describe('write rate limit', () => {
+  const write = (app: App, authorization: string) =>
+    app.inject({ method: 'PUT', url: '/v1/departments/work-safety/liaisons', headers: { authorization }, payload: liaisons });
+
+  it('when a token writes more than WRITES_PER_MINUTE, it gets 429 problem+json with Retry-After; reads and other tokens go on', async () => {
+    const app = await appWith({ logLevel: 'silent', writesPerMinute: 2 });
+    const office = await bearer(app, 'office');
+    const other = await bearer(app, 'office');
+    expect((await write(app, office.authorization)).statusCode).toBe(200);
+    expect((await write(app, office.authorization)).statusCode).toBe(200);
+    const limited = await write(app, office.authorization);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(limited.json()).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect((await listLiaisons(app, office.authorization)).statusCode).toBe(200);
+    expect((await write(app, other.authorization)).statusCode).toBe(200);
+  });
+});
+
+describe('counters in Redis', () => {
+  const prefix = `test-hardening-${process.pid}-${Date.now()}`;
+  const connections: Redis[] = [];
+  const redisApp = async (config: Partial<Parameters<typeof buildApp>[0]>, url = 'redis://127.0.0.1:6379') => {
+    const redis = counterConnection(url);
+    connections.push(redis);
+    const app = await buildApp({ logLevel: 'silent', queuePrefix: prefix, ...config }, { database: await database.open(), redis });
+    apps.push(app);
+    return app;
+  };
+  afterAll(async () => {
+    const keys = await connections[0]!.keys(`${prefix}:*`);
+    if (keys.length > 0) await connections[0]!.del(...keys);
+    for (const connection of connections) connection.disconnect();
+  });
+
+  it('when two API processes share a Redis, they share the failure and write counts', async () => {
+    const [first, second] = [await redisApp({ authFailuresPerMinute: 3, writesPerMinute: 2 }), await redisApp({ authFailuresPerMinute: 3, writesPerMinute: 2 })];
+    await until(() => connections.every((connection) => connection.status === 'ready'), 5_000, 'Redis to connect');
+    for (const app of [first, first, second]) expect((await listLiaisons(app, 'Bearer hzt_wrong')).statusCode).toBe(401);
+    expect((await listLiaisons(second, 'Bearer hzt_wrong')).statusCode).toBe(429);
+    expect((await listLiaisons(first, 'Bearer hzt_wrong')).statusCode).toBe(429);
+
+    const office = await bearer(first, 'office');
+    const write = (app: App) => app.inject({ method: 'PUT', url: '/v1/departments/work-safety/liaisons', headers: office, payload: liaisons });
+    expect((await write(first)).statusCode).toBe(200);
+    expect((await write(second)).statusCode).toBe(200);
+    expect((await write(first)).statusCode).toBe(429);
+  });
+
+  it('when Redis does not answer, requests are served as if nothing were counted', async () => {
+    const app = await redisApp({ authFailuresPerMinute: 1, writesPerMinute: 1 }, `redis://127.0.0.1:${await freePort()}`);
+    for (let i = 0; i < 3; i += 1) expect((await listLiaisons(app, 'Bearer hzt_wrong')).statusCode).toBe(401);
+    const office = await bearer(app, 'office');
+    for (let i = 0; i < 3; i += 1) {
+      const response = await app.inject({ method: 'PUT', url: '/v1/departments/work-safety/liaisons', headers: office, payload: liaisons });
+      expect(response.statusCode).toBe(200);
+    }
   });
 });
 

@@ -85,6 +85,18 @@ describe('PATCH /v1/plans/{plan}/periods/{period}', () => {
     expect(response.json()).toMatchObject({ dueAt: '2017-10-13T17:00:00+08:00', deadlineMoved: false });
   });
 
+  it('when the new deadline falls before the end of the period, answers 422 with the field path and keeps the deadline', async () => {
+    const office = await bearer(ctx.app, 'office');
+    const response = await ctx.app.inject({ method: 'PATCH', url: '/v1/plans/hazchem-2017/periods/2017Q3', headers: office, payload: { dueAt: '2017-09-30T23:59:59+08:00' } });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json().errors).toEqual([{ path: 'body.dueAt', message: expect.stringContaining('2017-10-01T00:00:00+08:00') }]);
+    const { items } = (await ctx.app.inject({ method: 'GET', url: '/v1/plans/hazchem-2017/periods', headers: office })).json();
+    expect(items.find((period: { id: string }) => period.id === '2017Q3')).toMatchObject({ dueAt: '2017-10-13T17:00:00+08:00' });
+    const atTheEnd = await ctx.app.inject({ method: 'PATCH', url: '/v1/plans/hazchem-2017/periods/2017Q3', headers: office, payload: { dueAt: '2017-10-01T00:00:00+08:00' } });
+    expect(atTheEnd.json()).toMatchObject({ dueAt: '2017-10-01T00:00:00+08:00' });
+    await ctx.app.inject({ method: 'PATCH', url: '/v1/plans/hazchem-2017/periods/2017Q3', headers: office, payload: { dueAt: null } });
+  });
+
   it('for an unknown period, answers 404', async () => {
     const response = await ctx.app.inject({
       method: 'PATCH',

@@ -45,19 +45,19 @@ afterAll(async () => {
 });
 
 describe('a reminder delivered twice is sent once', () => {
-  it('two concurrent deliveries of one reminder: one holds the row through its SMTP transaction, the other finds it busy; a third finds it sent', async () => {
+  it('two concurrent deliveries of one reminder: one claims it for its SMTP transaction, the other finds it busy; a third finds it sent', async () => {
     const row = (await dueReminders(ctx.app.db, clock.now())).find((candidate) => candidate.departmentCode === 'work-safety' && candidate.channel === 'email')!;
     expect(row).toMatchObject({ kind: 'before-7d', status: 'planned' });
 
     holding.hold();
     const deliveries = [deliverReminder(direct, payloadOf(row)), deliverReminder(direct, payloadOf(row))];
-    // One of them is inside mailer.send, its transaction open and the row locked...
+    // One of them is inside mailer.send, the reminder claimed (`sending`)...
     await holding.waitForHeld(1);
     // ...so the other one, running at the same time, does nothing.
     expect(await Promise.race(deliveries)).toBe('busy');
     holding.release();
     expect((await Promise.all(deliveries)).sort()).toEqual(['busy', 'sent']);
-    // Delivered again once the first committed: it is no longer planned.
+    // Delivered again once the first settled: it is no longer planned.
     expect(await deliverReminder(direct, payloadOf(row))).toBe('stale');
 
     expect(holding.messages.map((mail) => mail.to[0])).toEqual([officerEmail('work-safety')]);

@@ -4,8 +4,8 @@ import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../src/db/client.js';
-import { REMINDER_QUEUE } from '../src/modules/reminders/reminders.jobs.js';
-import { findReminder, lockForDelivery } from '../src/modules/reminders/reminders.repository.js';
+import { DELIVERY_LEASE_MS, REMINDER_QUEUE } from '../src/modules/reminders/reminders.jobs.js';
+import { findReminder } from '../src/modules/reminders/reminders.repository.js';
 import { workerConnection } from '../src/redis.js';
 import { testClock } from './helpers/clock.js';
 import { AFTER_BEFORE_7D, PLAN_START, REGISTERED_UNITS, dueReminders, expectEveryDueReminderExactlyOnce, registerLiaisons, untilSettled } from './helpers/exactly-once.js';
@@ -15,7 +15,7 @@ import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process
 
 // Fault: a worker killed (SIGKILL, no shutdown code) in the middle of a batch, while it is
 // inside the SMTP transaction of one reminder: the server has the whole message but has not
-// answered DATA yet, so nothing was delivered and the delivery transaction is still open.
+// answered DATA yet, so nothing was delivered, and the reminder is `sending` under its lease.
 
 const clock = testClock(PLAN_START);
 const ctx = useReminderApp(clock);
@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('a worker killed in the middle of a batch', () => {
-  it('SIGKILLed inside an SMTP transaction: the stalled job is taken over and every due reminder arrives exactly once', async () => {
+  it('SIGKILLed inside an SMTP transaction: once its lease runs out the stalled job is taken over and every due reminder arrives exactly once', async () => {
     clock.set(AFTER_BEFORE_7D);
     await ctx.app.reminders.reconcile();
     const due = await dueReminders(ctx.app.db, clock.now());
@@ -70,12 +70,14 @@ describe('a worker killed in the middle of a batch', () => {
     const reported = (event: string) => killed!.events.filter((candidate) => candidate.event === event).length;
     await until(() => reported('active') === reported('completed') + 1, 5_000, 'the worker’s report of its current job');
 
-    // Where the worker is now: its job for one reminder is active, that reminder's row is locked
-    // by its open transaction, two e-mails went out before it, and jobs are still waiting.
+    // Where the worker is now: its job for one reminder is active, that reminder is claimed
+    // (`sending`, its first attempt, under a lease), two e-mails went out before it, and jobs are
+    // still waiting.
     const active = killed.events.filter((event) => event.event === 'active').at(-1)!;
     expect(active.reminderId).toBeTypeOf('number');
     expect(await ctx.queue.getJobState(active.jobId!)).toBe('active');
-    expect(await ctx.app.db.transaction((tx) => lockForDelivery(tx, active.reminderId!))).toBeUndefined();
+    const leaseUntil = new Date(clock.now().getTime() + DELIVERY_LEASE_MS);
+    expect(await findReminder(ctx.app.db, active.reminderId!)).toMatchObject({ status: 'sending', attempts: 1, leaseUntil });
     expect(holding.messages).toHaveLength(2);
     expect(await ctx.queue.getWaitingCount()).toBeGreaterThan(0);
     const doneBeforeKill = killed.events.filter((event) => event.event === 'completed').length;
@@ -85,12 +87,12 @@ describe('a worker killed in the middle of a batch', () => {
     // The sink saw the connection go without ever answering: that message was not delivered.
     expect(await holding.waitForDropped(1)).toEqual([inTransit]);
     expect(holding.messages).toHaveLength(2);
-    // Its Postgres session, and with it the open transaction and the row lock, is gone too.
+    // Its Postgres session is gone too; no transaction was open, the claim is all it left.
     await until(async () => {
       const [row] = await selectRows<{ n: number }>(ctx.app.db, sql`select count(*)::int as n from pg_stat_activity where application_name = ${applicationName}`);
       return row!.n === 0;
     }, 10_000, 'the killed worker’s Postgres session to end');
-    expect(await findReminder(ctx.app.db, active.reminderId!)).toMatchObject({ status: 'planned', attempts: 0 });
+    expect(await findReminder(ctx.app.db, active.reminderId!)).toMatchObject({ status: 'sending', attempts: 1, leaseUntil });
     // In Redis the job is still active under the dead worker's lock.
     expect(await ctx.queue.getJobState(active.jobId!)).toBe('active');
 
@@ -105,7 +107,9 @@ describe('a worker killed in the middle of a batch', () => {
     expect(stalledJobId).toBe(active.jobId);
     await sweeper.close();
 
-    // A replacement worker (the service's own) carries out the stalled job and the rest of the batch.
+    // A replacement worker (the service's own), once the lease has run out, carries out the
+    // stalled job and the rest of the batch.
+    clock.set(new Date(leaseUntil.getTime() + 1_000).toISOString());
     ctx.startWorker();
     await untilSettled(ctx.app.db, ctx.queue, clock.now());
     expect(await ctx.queue.getFailedCount()).toBe(0);
@@ -115,6 +119,6 @@ describe('a worker killed in the middle of a batch', () => {
     // The reminder that was in transit went out once, from the replacement.
     const resent = ctx.sink.messages.filter((mail) => mail.to[0] === inTransit!.to[0] && mail.subject === inTransit!.subject);
     expect(resent).toHaveLength(1);
-    expect(await findReminder(ctx.app.db, active.reminderId!)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await findReminder(ctx.app.db, active.reminderId!)).toMatchObject({ status: 'sent', attempts: 2, leaseUntil: null });
   }, 90_000);
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 describe('workers racing', () => {
-  it('three workers on one queue, each reminder queued three times: every due reminder is delivered by exactly one job, once', async () => {
+  it('three workers on one queue, each reminder queued three times: every due reminder is carried out by exactly one job, once (before-7d superseded by before-3d)', async () => {
     /** [worker, reminderId, outcome] of every deliver job finished. */
     const outcomes: Array<[number, number, string]> = [];
     const workers = [ctx.startWorker(), ctx.startWorker(), ctx.startWorker()];
@@ -57,19 +57,27 @@ describe('workers racing', () => {
     // The workers really raced: more than one of them took jobs.
     expect(new Set(outcomes.map(([worker]) => worker)).size).toBeGreaterThan(1);
 
-    // Per reminder, exactly one of its three jobs delivered it; the others found it busy or sent.
-    const delivering = new Map<number, string[]>();
-    for (const [, id, outcome] of outcomes) if (outcome === 'sent' || outcome === 'unreachable') delivering.set(id, [...(delivering.get(id) ?? []), outcome]);
-    const expected = new Map(due.map((row) => [row.id, [row.channel === 'email' && !REGISTERED_UNITS.includes(row.departmentCode as never) ? 'unreachable' : 'sent']]));
-    expect(delivering).toEqual(expected);
-    expect(outcomes.filter(([, , outcome]) => outcome !== 'sent' && outcome !== 'unreachable').every(([, , outcome]) => outcome === 'stale' || outcome === 'busy')).toBe(true);
+    // Per reminder, exactly one of its three jobs carried it out; the others found it busy or done.
+    // The before-3d reminder speaks; the before-7d one, due with it, is superseded (cancelled).
+    const done = ['sent', 'unreachable', 'cancelled'];
+    const carriedOut = new Map<number, string[]>();
+    for (const [, id, outcome] of outcomes) if (done.includes(outcome)) carriedOut.set(id, [...(carriedOut.get(id) ?? []), outcome]);
+    const expected = new Map(
+      due.map((row) => [row.id, [row.kind === 'before-7d' ? 'cancelled' : row.channel === 'email' && !REGISTERED_UNITS.includes(row.departmentCode as never) ? 'unreachable' : 'sent']]),
+    );
+    expect(carriedOut).toEqual(expected);
+    expect(outcomes.filter(([, , outcome]) => !done.includes(outcome)).every(([, , outcome]) => outcome === 'stale' || outcome === 'busy')).toBe(true);
 
-    await expectEveryDueReminderExactlyOnce({
+    const before7d = due.filter((row) => row.kind === 'before-7d');
+    const delivered = await expectEveryDueReminderExactlyOnce({
       db: ctx.app.db,
       now: clock.now(),
       messages: ctx.sink.messages,
       hooks: ctx.receiver.requests,
-      expectedEmails: 2 * REGISTERED_UNITS.length,
+      expectedEmails: REGISTERED_UNITS.length,
+      superseded: before7d.length,
     });
+    expect(new Set(delivered.map((row) => row.kind))).toEqual(new Set(['before-3d']));
+    expect(ctx.sink.messages.every((mail) => mail.subject.includes('还有3天'))).toBe(true);
   }, 60_000);
 });

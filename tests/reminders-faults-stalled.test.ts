@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Worker } from 'bullmq';
 import { expect, it } from 'vitest';
-import { REMINDER_QUEUE, deliverJobId } from '../src/modules/reminders/reminders.jobs.js';
+import { DELIVERY_LEASE_MS, REMINDER_QUEUE, deliverJobId } from '../src/modules/reminders/reminders.jobs.js';
 import { findReminder } from '../src/modules/reminders/reminders.repository.js';
 import { workerConnection } from '../src/redis.js';
 import { testClock } from './helpers/clock.js';
@@ -15,7 +15,8 @@ const ctx = useReminderApp(clock);
 
 /**
  * BullMQ fails a job that stalls twice (a worker killed twice while on it) without running it;
- * its reminder row is still planned. The reconcile must run such a job again.
+ * its reminder is left `sending` under the last worker's lease. Once that lease has run out, the
+ * reconcile must run such a job again.
  */
 it('when a job stalled twice and BullMQ failed it, the reconcile runs it again and the reminder arrives once', async () => {
   const holding = await startHoldingSmtpSink();
@@ -23,12 +24,15 @@ it('when a job stalled twice and BullMQ failed it, the reconcile runs it again a
   await ctx.app.reminders.reconcile();
   clock.set(AFTER_BEFORE_7D);
   await ctx.app.reminders.reconcile();
-  const env = { DATABASE_URL: ctx.database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: ctx.prefix, SMTP_URL: holding.url, CLOCK_AT: clock.now().toISOString(), OFFICE_EMAIL, PUBLIC_BASE_URL };
+  const env = { DATABASE_URL: ctx.database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: ctx.prefix, SMTP_URL: holding.url, OFFICE_EMAIL, PUBLIC_BASE_URL };
+  // Each worker starts after the lease of the one killed before it has run out.
+  const afterLease = () => clock.set(new Date(clock.now().getTime() + DELIVERY_LEASE_MS + 1_000));
   const conn = workerConnection(TEST_REDIS_URL);
   let jobId = '';
   for (let round = 1; round <= 2; round++) {
     holding.hold();
-    const child = startWorkerProcess(env);
+    if (round > 1) afterLease();
+    const child = startWorkerProcess({ ...env, CLOCK_AT: clock.now().toISOString() });
     await holding.waitForHeld(1, 30000);
     await until(() => child.events.some((e) => e.event === 'active'));
     jobId = child.events.filter((e) => e.event === 'active').at(-1)!.jobId!;
@@ -45,7 +49,8 @@ it('when a job stalled twice and BullMQ failed it, the reconcile runs it again a
   const [job, err] = await once(worker, 'failed');
   expect([job.id, (err as Error).message]).toEqual([jobId, 'job stalled more than allowable limit']);
   const row = (await dueReminders(ctx.app.db, clock.now())).find((r) => deliverJobId(r) === jobId)!;
-  expect(await findReminder(ctx.app.db, row.id)).toMatchObject({ status: 'planned' });
+  expect(await findReminder(ctx.app.db, row.id)).toMatchObject({ status: 'sending', attempts: 2 });
+  afterLease();
   await ctx.app.reminders.reconcile();
   await until(async () => (await findReminder(ctx.app.db, row.id))?.status === 'sent', 30_000, 'the failed job to run again');
   const mails = [...holding.messages, ...ctx.sink.messages].filter((m) => m.to[0] === 'work-safety.officer@example.gov.cn');

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +39,60 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Waiting longer for a pooled connection fails fast (and becomes a 503) instead of hanging. */
   connectTimeoutMs?: number;
+  /**
+   * A query through the outer handle inside one of its transactions throws (see guardOuterHandle).
+   * Always on for PGlite, where that query would deadlock; tests turn it on for Postgres too.
+   */
+  strictTransactions?: boolean;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl ? openPostgres(options) : openPglite(options.dataDir);
+}
+
+/**
+ * Thrown when code inside `db.transaction(async (tx) => ...)` queries through `db` instead of
+ * `tx`. On PGlite (one connection, queries serialised) that query waits for the transaction,
+ * which waits for the query: the whole database hangs. On Postgres it runs outside the
+ * transaction (it cannot see the transaction's writes) and holds a second pooled connection.
+ */
+export class OuterHandleInTransactionError extends Error {
+  constructor(entryPoint: string) {
+    super(`${entryPoint} was called on the outer database handle inside one of its transactions; run the query through the transaction (tx) instead`);
+    this.name = 'OuterHandleInTransactionError';
+  }
+}
+
+/** Marks the async context of a transaction callback; `open` turns false when the callback settles. */
+const transactionScope = new AsyncLocalStorage<{ open: boolean }>();
+
+/**
+ * Runs every `db.transaction` callback inside a transaction scope and makes the driver's outer
+ * entry points throw inside it. Transactions use other entry points (drizzle's pglite session
+ * runs `tx` through the object PGlite's `transaction()` passes in, which calls PGlite's private
+ * query methods; node-postgres runs `tx` on a checked-out PoolClient), so only misuse trips it.
+ * Work the callback starts and leaves running is not blamed once the transaction is over.
+ */
+function guardOuterHandle<Client extends object>(db: Database, label: string, client: Client, entryPoints: (keyof Client & string)[]): void {
+  for (const name of entryPoints) {
+    const original = client[name] as unknown as (...args: unknown[]) => unknown;
+    Object.defineProperty(client, name, {
+      configurable: true,
+      writable: true,
+      value: function guarded(this: unknown, ...args: unknown[]) {
+        if (transactionScope.getStore()?.open) throw new OuterHandleInTransactionError(`${label}.${name}`);
+        return original.apply(this, args);
+      },
+    });
+  }
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) =>
+    transaction((tx) => {
+      const scope = { open: true };
+      return transactionScope.run(scope, () => run(tx)).finally(() => {
+        scope.open = false;
+      });
+    }, config)) as Database['transaction'];
 }
 
 function openPostgres(options: DatabaseOptions): DatabaseHandle {
@@ -56,6 +107,8 @@ function openPostgres(options: DatabaseOptions): DatabaseHandle {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg(pool, { schema });
+  // Pool.query checks a client out through Pool.connect, as does drizzle's own db.transaction.
+  if (options.strictTransactions) guardOuterHandle(db as unknown as Database, 'pg.Pool', pool, ['query', 'connect']);
   return {
     db: db as unknown as Database,
     driver: 'postgres',
@@ -73,6 +126,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   if (directory !== IN_MEMORY) mkdirSync(directory, { recursive: true });
   const client = await PGlite.create(directory);
   const db = drizzlePglite(client, { schema });
+  // Every public entry point takes PGlite's one exclusive lock, which the transaction holds.
+  guardOuterHandle(db as unknown as Database, 'PGlite', client, ['query', 'exec', 'transaction', 'describeQuery']);
   return {
     db: db as unknown as Database,
     driver: 'pglite',

@@ -26,9 +26,20 @@ export const fileResponse = (contentType: string, description: string) => ({
   content: { [contentType.split(';')[0]!]: { schema: z.string().meta({ format: 'binary' }) } },
 });
 
-/** CSV with a UTF-8 byte-order mark, so Excel opens the Chinese text correctly. */
+/*
+ * A text cell a spreadsheet would run as a formula (CSV injection): one starting with = + - @,
+ * tab or CR, also after leading white space (Excel and LibreOffice may skip blanks and NBSP
+ * before the =). OWASP's advice is to prefix such a cell with ' so it reads as text:
+ * https://owasp.org/www-community/attacks/CSV_Injection
+ */
+const FORMULA_TRIGGER = /^(?:[\t\r]|\s*[=+\-@])/;
+
+/** The one place CSV cells pass through: text that could start a formula gets a leading '; numbers stay numbers. */
+export const neutralise = (cell: Cell): Cell => (typeof cell === 'string' && FORMULA_TRIGGER.test(cell) ? `'${cell}` : cell);
+
+/** CSV with a UTF-8 byte-order mark, so Excel opens the Chinese text correctly. XLSX needs no neutralising: its cells are typed strings. */
 export function toCsv<Row>(sheet: Sheet<Row>): Buffer {
-  const records = sheet.rows.map((row) => sheet.columns.map((column) => column.value(row) ?? ''));
+  const records = sheet.rows.map((row) => sheet.columns.map((column) => neutralise(column.value(row)) ?? ''));
   const text = stringify([sheet.columns.map((column) => column.header), ...records]);
   return Buffer.from(`\uFEFF${text}`, 'utf8');
 }

@@ -35,16 +35,20 @@ export type Problem = z.infer<typeof problemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const descriptions: Record<number, string> = {
+export const problemDescriptions: Record<number, string> = {
   400: 'The request is malformed or a parameter is invalid.',
   401: 'No valid bearer token was presented.',
   403: 'The token does not allow this operation.',
   404: 'The resource does not exist.',
   409: 'The request conflicts with the current state.',
   412: 'The If-Match precondition failed: the resource has changed.',
+  413: 'The request body is larger than the service accepts.',
+  415: 'The request body is not application/json.',
   422: 'The request is well-formed but cannot be processed.',
   428: 'The operation requires an If-Match header.',
-  503: 'The service or one of its dependencies is unavailable.',
+  429: 'Too many requests (failed authentications or writes) from this caller; retry after Retry-After seconds.',
+  500: 'An unexpected error; the details are in the log, never in the response.',
+  503: 'The service is overloaded or its database is unavailable; retry after Retry-After seconds.',
 };
 
 /** The conditional-GET answer of routes served from a cache with an ETag. */
@@ -55,7 +59,7 @@ export function problemResponses<const S extends number>(...statuses: S[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: descriptions[status] ?? 'Error', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } },
+      { description: problemDescriptions[status] ?? 'Error', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } },
     ]),
   ) as Record<S, { description: string; content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof problemSchema } } }>;
 }

@@ -62,13 +62,13 @@ export default fp(
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       const header = request.headers.authorization;
       if (!header) throw unauthorized('A bearer token is required');
-      app.assertNotLockedOut(request);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       const hash = match ? hashToken(match[1]!) : undefined;
       const cached = hash ? principals.get(hash) : undefined;
       if (cached) return cached;
       const row = hash ? await findActiveTokenByHash(app.db, hash) : undefined;
       if (!row) {
+        // Counted only now that the token failed: a valid one is never refused for others' failures.
         await app.recordAuthFailure(request);
         throw unauthorized(match ? 'The token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"');
       }

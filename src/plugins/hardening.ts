@@ -1,29 +1,46 @@
+import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
 import { AppError, withRetryAfter } from '../errors.js';
 
 export interface HardeningOptions {
-  /** Failed authentications allowed per client address and minute before it is locked out. */
+  /** Failed authentications allowed per client address, credential and minute before 429. */
   authFailuresPerMinute: number;
+  /** Write requests (POST, PUT, PATCH, DELETE) allowed per token and minute before 429. */
+  writesPerMinute: number;
   /** Event-loop delay (ms) beyond which requests get 503 with Retry-After instead of queueing. */
   maxEventLoopDelayMs: number;
+  /** Keeps the counters in Redis, shared by every API process; without it they are per process. */
+  redis?: Redis | undefined;
+  redisKeyPrefix: string;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Throws 429 while a client is locked out after too many failed authentications. */
-    assertNotLockedOut(request: FastifyRequest): void;
-    /** Counts a failed authentication; throws 429 once the client has failed too often. */
+    /** Counts a failed authentication; throws 429 once this client has failed too often with this credential. */
     recordAuthFailure(request: FastifyRequest): Promise<void>;
   }
 }
 
 const RETRY_AFTER_OVERLOAD_SECONDS = 10;
+const WINDOW_MS = 60_000;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Security headers, overload shedding, and a brake on guessing tokens. */
+const tooMany = (detail: string, retryAfterMs: number) =>
+  withRetryAfter(new AppError('TOO_MANY_REQUESTS', detail), Math.max(1, Math.ceil(retryAfterMs / 1000)));
+
+/**
+ * The presented credential, hashed and shortened: clients behind one proxy (one address) that
+ * fail with different tokens are counted apart, and no token text reaches Redis.
+ */
+const credentialOf = (request: FastifyRequest) =>
+  createHash('sha256').update(request.headers.authorization ?? '').digest('hex').slice(0, 16);
+
+/** Security headers, overload shedding, a brake on guessing tokens and one on writing too fast. */
 export default fp<HardeningOptions>(
   async (app, options) => {
     await app.register(helmet, { global: true });
@@ -32,27 +49,42 @@ export default fp<HardeningOptions>(
       retryAfter: RETRY_AFTER_OVERLOAD_SECONDS,
     });
 
-    // The library counts; the lock-out map only remembers who is over the limit until when.
-    await app.register(rateLimit, { global: false, max: options.authFailuresPerMinute, timeWindow: 60_000 });
-    const countFailure = app.createRateLimit();
-    const lockedUntil = new Map<string, number>();
-
-    const tooMany = (retryAfterMs: number) =>
-      withRetryAfter(new AppError('TOO_MANY_REQUESTS', 'Too many failed authentications from this address; retry later'), Math.max(1, Math.ceil(retryAfterMs / 1000)));
-
-    app.decorate('assertNotLockedOut', (request: FastifyRequest) => {
-      const until = lockedUntil.get(request.ip);
-      if (until === undefined) return;
-      if (until <= Date.now()) lockedUntil.delete(request.ip);
-      else throw tooMany(until - Date.now());
+    // The library counts (in Redis when there is one); a Redis that does not answer counts
+    // nothing rather than failing requests.
+    await app.register(rateLimit, {
+      global: false,
+      timeWindow: WINDOW_MS,
+      skipOnError: true,
+      ...(options.redis ? { redis: options.redis, nameSpace: options.redisKeyPrefix } : {}),
     });
 
+    // Only failures are counted, and only after the token was checked: a valid token is never
+    // refused because others (at the same address) failed.
+    const countFailure = app.createRateLimit({
+      max: options.authFailuresPerMinute,
+      keyGenerator: (request) => `auth:${request.ip}:${credentialOf(request)}`,
+    });
     app.decorate('recordAuthFailure', async (request: FastifyRequest) => {
       const limit = await countFailure(request);
       if (!limit.isAllowed && limit.isExceeded) {
-        lockedUntil.set(request.ip, Date.now() + limit.ttl);
-        throw tooMany(limit.ttl);
+        throw tooMany('Too many failed authentications with this credential from this address; retry later', limit.ttl);
       }
+    });
+
+    // One hook for every write route: it runs after the route's authorization (onRequest) and
+    // before the body is read, so a limited client costs no parsing.
+    const countWrite = app.createRateLimit({
+      max: options.writesPerMinute,
+      keyGenerator: (request) => `write:${request.principal?.tokenId}`,
+    });
+    app.addHook('preParsing', async (request, _reply, payload) => {
+      if (WRITE_METHODS.has(request.method) && request.principal) {
+        const limit = await countWrite(request);
+        if (!limit.isAllowed && limit.isExceeded) {
+          throw tooMany(`This token may make ${options.writesPerMinute} write requests a minute; retry later`, limit.ttl);
+        }
+      }
+      return payload;
     });
   },
   { name: 'hardening' },

@@ -1,12 +1,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { completeContract } from '../http/contract.js';
 
 export const apiVersion = '1.0.0';
 
 type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
-type WithComponents = { components?: { schemas?: Record<string, unknown> }; paths?: unknown };
+type WithComponents = { components?: { schemas?: Record<string, unknown>; responses?: unknown }; paths?: unknown };
 
 /**
  * The zod registry emits an input and an output variant of every named schema; keep only the
@@ -16,7 +18,7 @@ function withoutUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
   const { components, paths } = document as WithComponents;
   const schemas = components?.schemas ?? {};
   const reachable = new Set<string>();
-  let frontier = JSON.stringify(paths ?? {});
+  let frontier = JSON.stringify([paths ?? {}, components?.responses ?? {}]);
   for (;;) {
     const found = [...frontier.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!).filter((name) => !reachable.has(name));
     if (found.length === 0) break;
@@ -27,9 +29,15 @@ function withoutUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
   return { ...document, components: { ...components, schemas: kept } } as OpenApiDocument;
 }
 
+export interface OpenApiOptions {
+  /** PUBLIC_BASE_URL; without it the document's server is relative (`/`), i.e. wherever it was fetched from. */
+  publicBaseUrl?: string | undefined;
+}
+
 /** The OpenAPI document is generated from the route schemas; `/openapi.json` serves it, `/docs` browses it. */
-export default fp(
-  async (app) => {
+export default fp<OpenApiOptions>(
+  async (app, options) => {
+    const serverUrl = options.publicBaseUrl?.replace(/\/+$/, '') || '/';
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -39,6 +47,7 @@ export default fp(
           description:
             'Tracks 《上海市危险化学品安全综合治理实施方案》(沪府办发〔2017〕25号): its 工作措施和部门分工表, the units that carry each task, and their quarterly progress. Errors are application/problem+json (RFC 9457).',
           license: { name: 'MIT', identifier: 'MIT' },
+          contact: { name: 'hazchem-tracker maintainers' },
         },
         tags: [
           { name: 'plans', description: 'The plan, its phases and the 分工表 (public).' },
@@ -49,7 +58,9 @@ export default fp(
           { name: 'consolidated', description: 'The office’s consolidated reports (JSON, CSV, Excel).' },
           { name: 'tokens', description: 'Bearer tokens (admin).' },
           { name: 'audit', description: 'Who changed what, when.' },
+          { name: 'reminders', description: 'Reminders before and after deadlines: policy, e-mail, webhooks, in-app feed, iCalendar.' },
           { name: 'health', description: 'Liveness and readiness probes.' },
+          { name: 'openapi', description: 'This document.' },
         ],
         components: {
           securitySchemes: {
@@ -62,10 +73,28 @@ export default fp(
         },
       },
       transform: jsonSchemaTransform,
-      transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),
+      transformObject: (document) => withoutUnusedSchemas(completeContract(jsonSchemaTransformObject(document), { serverUrl })),
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    app.get(
+      '/openapi.json',
+      {
+        schema: {
+          tags: ['openapi'],
+          operationId: 'getOpenApiDocument',
+          summary: 'This OpenAPI 3.1 document',
+          description: 'The contract of every operation, generated from the route schemas; `/docs` browses it.',
+          response: {
+            200: z
+              .object({ openapi: z.string() })
+              .loose()
+              .describe('An OpenAPI 3.1 document')
+              .meta({ examples: [{ openapi: '3.1.0', info: { title: 'hazchem-tracker', version: apiVersion } }] }),
+          },
+        },
+      },
+      async () => app.swagger(),
+    );
   },
   { name: 'openapi' },
 );

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, errorCodes, withRetryAfter, type ErrorCode, type FieldError } from '../errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
+import { createMethodIndex } from '../http/allowed-methods.js';
 import { invalid } from '../http/validation.js';
 
 /**
@@ -11,9 +12,15 @@ import { invalid } from '../http/validation.js';
  */
 export default fp(
   async (app) => {
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(request, reply, new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)),
-    );
+    const routes = createMethodIndex();
+    app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      const allowed = routes.allowed(path);
+      if (allowed.length === 0) return sendProblem(request, reply, new AppError('NOT_FOUND', `No route for ${request.method} ${path}`));
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(request, reply, new AppError('METHOD_NOT_ALLOWED', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}`));
+    });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof AppError) return sendProblem(request, reply, error);

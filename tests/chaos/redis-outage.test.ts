@@ -50,8 +50,17 @@ afterAll(async () => {
   await database?.drop();
 }, 60_000);
 
-/** The day `days` after today in Shanghai (UTC+8, no daylight saving), as YYYY-MM-DD. */
-const shanghaiDay = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+/** The day `days` after `instant`'s in Shanghai (UTC+8, no daylight saving), as YYYY-MM-DD. */
+const shanghaiDay = (instant: Date, days: number) => new Date(instant.getTime() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+/** `instant`'s time of day in Shanghai, as HH:mm. */
+const shanghaiTime = (instant: Date) => new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+/**
+ * Leaves time to move the deadline before the reminder comes due: a change that moves a planned
+ * reminder into the past cancels it (issue 8, point 17), so the moved one must still be ahead.
+ */
+const SEND_LEAD_MS = 25_000;
+/** When the moved reminders come due: the first whole minute (send times are HH:mm) SEND_LEAD_MS from the start. */
+let sendAt: Date;
 
 async function call(who: string, method: string, path: string, body?: unknown): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${tokens.get(who)}` };
@@ -75,12 +84,13 @@ describe('when Redis dies for 10 s while reminders are pending', () => {
   const status = (answer: Answer) => (answer.kind === 'response' ? answer.status : answer.kind);
 
   it('plans reminders, loses Redis, keeps working for 10 s, gets Redis back empty', async () => {
-    // Liaisons for A, B and D; one reminder a unit, the day before the deadline, no escalation.
+    // Liaisons for A, B and D; one reminder a unit, the day before the deadline at `sendAt`'s time, no escalation.
     for (const unit of [LIAISON_UNITS.a, LIAISON_UNITS.b, LIAISON_UNITS.d]) expect(status(await call(unit, 'PUT', `/v1/departments/${unit}/liaisons`, liaisons(unit)))).toBe(200);
-    const policy = { offsetsDays: [1], sendTime: '00:00', escalation: { afterWorkingDays: 1, everyDays: 7, maxCount: 0 }, officeEmail: null };
+    sendAt = new Date(Math.ceil((Date.now() + SEND_LEAD_MS) / 60_000) * 60_000);
+    const policy = { offsetsDays: [1], sendTime: shanghaiTime(sendAt), escalation: { afterWorkingDays: 1, everyDays: 7, maxCount: 0 }, officeEmail: null };
     expect(status(await call('office', 'PUT', `/v1/plans/${PLAN}/reminder-policy`, policy))).toBe(200);
-    // Due the day after tomorrow: the reminder is due tomorrow at 00:00, so it is planned and queued.
-    expect(status(await call('office', 'PATCH', `/v1/plans/${PLAN}/periods/${PERIOD}`, { dueAt: `${shanghaiDay(2)}T17:00:00+08:00` }))).toBe(200);
+    // Due two days after `sendAt`'s day: the reminder is due a day after `sendAt`, so it is planned and queued.
+    expect(status(await call('office', 'PATCH', `/v1/plans/${PLAN}/periods/${PERIOD}`, { dueAt: `${shanghaiDay(sendAt, 2)}T17:00:00+08:00` }))).toBe(200);
     const planned = (await reminderRows()).filter((row) => row.status === 'planned');
     expect(planned.length).toBeGreaterThan(REPORTING.length);
     const probe = new Redis(redis.url);
@@ -93,8 +103,10 @@ describe('when Redis dies for 10 s while reminders are pending', () => {
     await redis.kill('SIGKILL');
     const outageEnds = Date.now() + OUTAGE_MS;
     const record = async (what: string, request: Promise<Answer>) => duringOutage.push({ what, answer: await request });
-    // The office moves the deadline to tomorrow: the planned reminders move to today 00:00, due at once.
-    await record('office moves the deadline', call('office', 'PATCH', `/v1/plans/${PLAN}/periods/${PERIOD}`, { dueAt: `${shanghaiDay(1)}T17:00:00+08:00` }));
+    // The office moves the deadline a day earlier: the planned reminders move to `sendAt`, still
+    // ahead (their jobs are not re-queued: Redis is away), and come due within about a minute.
+    expect(Date.now()).toBeLessThan(sendAt.getTime());
+    await record('office moves the deadline', call('office', 'PATCH', `/v1/plans/${PLAN}/periods/${PERIOD}`, { dueAt: `${shanghaiDay(sendAt, 1)}T17:00:00+08:00` }));
     await record('C registers its liaisons', call(LIAISON_UNITS.c, 'PUT', `/v1/departments/${LIAISON_UNITS.c}/liaisons`, liaisons(LIAISON_UNITS.c)));
     const periods = ((await call('office', 'GET', `/v1/plans/${PLAN}/periods`)) as { body: { items: Array<{ id: string }> } }).body.items.map((item) => item.id).reverse();
     const reportOnce = async (unit: string, period: string) => {
@@ -119,10 +131,12 @@ describe('when Redis dies for 10 s while reminders are pending', () => {
     expect(duringOutage.filter(({ answer }) => status(answer) !== 200).map(({ what, answer }) => `${what}: ${JSON.stringify(answer)}`)).toEqual([]);
   });
 
-  /** Waits until no reminder of the period is left planned, then checks rows and mails: each wanted one sent once. */
+  /** Waits until the reminders are due and none is left planned, then checks rows and mails: each wanted one sent once. */
   async function expectDeliveredExactlyOnce() {
     const wanted = [LIAISON_UNITS.a, LIAISON_UNITS.b, LIAISON_UNITS.c];
-    await waitUntil(async () => (await reminderRows()).every((row) => row.status !== 'planned'), 'every due reminder to be carried out', 30_000, 250);
+    await waitUntil(() => Date.now() >= sendAt.getTime(), 'the moved reminders to come due', 2 * 60_000, 250);
+    // Final: not planned, nor claimed by a worker still sending (`sending`).
+    await waitUntil(async () => (await reminderRows()).every((row) => row.status !== 'planned' && row.status !== 'sending'), 'every due reminder to be carried out', 30_000, 250);
     const rows = await reminderRows();
     const byUnit = new Map(rows.map((row) => [row.department_code, row]));
     for (const unit of wanted) expect(byUnit.get(unit), unit).toMatchObject({ kind: 'before-1d', channel: 'email', status: 'sent', attempts: 1 });
@@ -138,7 +152,7 @@ describe('when Redis dies for 10 s while reminders are pending', () => {
 
   it('the periodic reconcile then delivers every due reminder exactly once, without a restart', async () => {
     await expectDeliveredExactlyOnce();
-  }, 60_000);
+  }, 3 * 60_000);
 
   it('after a restart of the service as well, every due reminder was delivered exactly once: none lost, none doubled', async () => {
     // Stopped once its worker is connected again: the ordinary shutdown (sigterm.test.ts covers one while Redis is away).

@@ -50,7 +50,7 @@ export async function startServiceChild(env: Record<string, string>): Promise<Se
   // `node --import tsx` rather than the tsx CLI, so that signals reach the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...inherited, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', MAX_EVENT_LOOP_DELAY_MS: '60000', ...env },
+    env: { ...inherited, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', MAX_EVENT_LOOP_DELAY_MS: '60000', WRITES_PER_MINUTE: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Never outlive the test process, even when a hook times out before its afterAll.

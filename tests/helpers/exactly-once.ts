@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { and, asc, eq, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, lte, ne, sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
@@ -43,6 +43,7 @@ export async function registerWebhook(app: App, code: string, url: string): Prom
 
 export interface DueReminder {
   id: number;
+  periodId: string;
   departmentCode: string;
   kind: string;
   channel: 'email' | 'webhook';
@@ -56,6 +57,7 @@ export function dueReminders(db: Database, now: Date): Promise<DueReminder[]> {
   return db
     .select({
       id: reminders.id,
+      periodId: reminders.periodId,
       departmentCode: reminders.departmentCode,
       kind: reminders.kind,
       channel: reminders.channel,
@@ -69,11 +71,38 @@ export function dueReminders(db: Database, now: Date): Promise<DueReminder[]> {
     .orderBy(asc(reminders.id));
 }
 
+export interface SupersededReminder extends Omit<DueReminder, 'subject'> {
+  lastError: string | null;
+  /** Its feed entry, if one was (wrongly) written. */
+  notificationId: number | null;
+}
+
+/** Reminders due by `now` that a newer due one superseded: cancelled, with why. */
+export function supersededReminders(db: Database, now: Date): Promise<SupersededReminder[]> {
+  return db
+    .select({
+      id: reminders.id,
+      periodId: reminders.periodId,
+      departmentCode: reminders.departmentCode,
+      kind: reminders.kind,
+      channel: reminders.channel,
+      status: reminders.status,
+      sendAt: reminders.sendAt,
+      lastError: reminders.lastError,
+      notificationId: notifications.id,
+    })
+    .from(reminders)
+    .leftJoin(notifications, eq(notifications.reminderId, reminders.id))
+    .where(and(lte(reminders.sendAt, now), eq(reminders.status, 'cancelled'), like(reminders.lastError, 'superseded by %')))
+    .orderBy(asc(reminders.id));
+}
+
+/** Due reminders not yet done: planned, or claimed by a worker (`sending`). */
 export async function countPlannedDue(db: Database, now: Date): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(reminders)
-    .where(and(eq(reminders.status, 'planned'), lte(reminders.sendAt, now)));
+    .where(and(inArray(reminders.status, ['planned', 'sending']), lte(reminders.sendAt, now)));
   return row!.n;
 }
 
@@ -94,7 +123,9 @@ const mailKey = (mail: Pick<ReceivedMail, 'to' | 'subject'>) => `${mail.to[0]} |
  * The acceptance check of the fault tests: every reminder due by `now` is `sent` (or
  * `unreachable` for a unit without liaisons) in Postgres, and the SMTP servers accepted exactly
  * one message per (officer, subject), one per sent e-mail reminder and nothing else; webhooks
- * likewise exactly one POST per sent webhook reminder.
+ * likewise exactly one POST per sent webhook reminder. Exactly `superseded` reminders (default
+ * none) gave way to a newer one due with them: cancelled, naming the newest due reminder of
+ * their unit, period and channel, with no feed entry, e-mail or POST of their own.
  */
 export async function expectEveryDueReminderExactlyOnce(options: {
   db: Database;
@@ -105,10 +136,26 @@ export async function expectEveryDueReminderExactlyOnce(options: {
   registered?: readonly string[];
   /** The e-mails that must have gone out, e.g. registered units × due kinds. */
   expectedEmails: number;
+  /** How many due reminders a newer one due with them superseded. */
+  superseded?: number;
 }): Promise<DueReminder[]> {
   const registered = new Set(options.registered ?? REGISTERED_UNITS);
   const due = await dueReminders(options.db, options.now);
   expect(due.length).toBeGreaterThan(0);
+
+  const superseded = await supersededReminders(options.db, options.now);
+  expect(superseded, 'reminders superseded by a newer one due with them').toHaveLength(options.superseded ?? 0);
+  const groupOf = (row: Pick<DueReminder, 'periodId' | 'departmentCode' | 'channel'>) => `${row.periodId} ${row.departmentCode} ${row.channel}`;
+  const newest = new Map<string, DueReminder>();
+  for (const row of due) {
+    const seen = newest.get(groupOf(row));
+    if (!seen || seen.sendAt < row.sendAt) newest.set(groupOf(row), row);
+  }
+  const wrongSuperseded = superseded
+    .map((row) => ({ row, newest: newest.get(groupOf(row)) }))
+    .filter(({ row, newest }) => row.notificationId !== null || !newest || newest.sendAt <= row.sendAt || row.lastError !== `superseded by ${newest.kind}`)
+    .map(({ row }) => row);
+  expect(wrongSuperseded, 'superseded reminders: no feed entry, and the newest due one named').toEqual([]);
 
   const wrongStatus = due
     .map((row) => ({ id: row.id, unit: row.departmentCode, kind: row.kind, channel: row.channel, status: row.status, expected: row.channel === 'email' && !registered.has(row.departmentCode) ? 'unreachable' : 'sent' }))

@@ -54,7 +54,7 @@ export interface Operation {
 }
 
 const documentPath = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url));
-type Doc = { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, JsonSchema> } };
+type Doc = { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, JsonSchema>; parameters?: Record<string, any> } };
 
 export const openApiDocument: Doc = JSON.parse(readFileSync(documentPath, 'utf8'));
 
@@ -84,7 +84,9 @@ export function listOperations(): Operation[] {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((parameter: any) => ({
+      // Shared parameters (If-Match, Idempotency-Key...) are `$ref`s to components.parameters.
+      const shared = (parameter: any) => (parameter.$ref ? openApiDocument.components?.parameters?.[parameter.$ref.split('/').pop()] : parameter);
+      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(shared).map((parameter: any) => ({
         name: parameter.in === 'header' ? String(parameter.name).toLowerCase() : String(parameter.name),
         in: parameter.in,
         required: Boolean(parameter.required),
@@ -147,7 +149,8 @@ export function harvestExamples(operations: Operation[]): Map<string, unknown[]>
 export function allowedStatuses(op: Operation, sentBody: boolean): Set<number> {
   const allowed = new Set(op.statuses);
   if (op.secured) for (const status of [401, 403, 413, 415, 429]) allowed.add(status);
-  if (op.parameters.some((parameter) => parameter.in === 'path')) allowed.add(404);
+  // An empty or odd path parameter can turn the URL into another path: unknown (404) or known with other methods (405).
+  if (op.parameters.some((parameter) => parameter.in === 'path')) for (const status of [404, 405]) allowed.add(status);
   // A body the route does not take is still parsed (or refused) by Fastify before validation.
   if (op.body || sentBody) for (const status of [413, 415]) allowed.add(status);
   allowed.delete(406);

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { createMailer } from '../../src/modules/reminders/mailer.js';
 import { startReminderWorker } from '../../src/modules/reminders/reminder-worker.js';
 import { workerConnection } from '../../src/redis.js';
 import { createReminderQueue } from '../../src/reminder-runtime.js';
 import type { TestClock } from './clock.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { watchContract } from './contract-check.js';
+import { createTestDatabase, type TestDatabase, type TestDriver } from './database.js';
 import { testConfig } from './test-app.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
@@ -15,6 +16,8 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.j
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const OFFICE_EMAIL = 'anwei@example.gov.cn';
 export const PUBLIC_BASE_URL = 'https://hazchem.example.gov.cn';
+/** WEBHOOK_ALLOWED_NETWORKS of the app and its workers: the webhook receiver listens on 127.0.0.1. */
+export const RECEIVER_NETWORKS = ['127.0.0.1/32'];
 
 export interface ReminderContext {
   app: App;
@@ -34,19 +37,21 @@ export const uniquePrefix = () => `test-${randomBytes(5).toString('hex')}`;
  * A test file's reminder setup: its own database, an app with a real BullMQ queue under a unique
  * prefix, a real SMTP sink and webhook receiver, and workers on demand; all removed afterwards.
  */
-export function useReminderApp(clock: TestClock, options: { redisUrl?: string } = {}): ReminderContext {
+export function useReminderApp(clock: TestClock, options: { redisUrl?: string; driver?: TestDriver } = {}): ReminderContext {
   const context = {} as ReminderContext;
+  let contractViolations = (): string[] => [];
   const workers: Worker[] = [];
   beforeAll(async () => {
-    context.database = await createTestDatabase();
+    context.database = await createTestDatabase({ driver: options.driver ?? 'postgres' });
     context.sink = await startSmtpSink();
     context.receiver = await startWebhookReceiver();
     context.prefix = uniquePrefix();
     context.queue = createReminderQueue(options.redisUrl ?? TEST_REDIS_URL, context.prefix);
     context.app = await buildApp(
-      { ...testConfig, officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL },
+      { ...testConfig, officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL, webhookAllowedNetworks: RECEIVER_NETWORKS },
       { database: await context.database.open(), clock, queue: context.queue },
     );
+    contractViolations = watchContract(context.app);
     await context.app.ready();
     context.startWorker = (redisUrl = options.redisUrl ?? TEST_REDIS_URL) => {
       const worker = startReminderWorker({
@@ -54,7 +59,7 @@ export function useReminderApp(clock: TestClock, options: { redisUrl?: string } 
         prefix: context.prefix,
         concurrency: 4,
         log: context.app.log,
-        delivery: { db: context.app.db, clock, mailer: createMailer(context.sink.url, '市安委会办公室 <noreply@example.gov.cn>'), officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL },
+        delivery: { db: context.app.db, clock, mailer: createMailer(context.sink.url, '市安委会办公室 <noreply@example.gov.cn>'), officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL, webhookAllowedNetworks: RECEIVER_NETWORKS },
       });
       workers.push(worker);
       return worker;
@@ -67,6 +72,8 @@ export function useReminderApp(clock: TestClock, options: { redisUrl?: string } 
     await context.database?.drop();
     await context.sink?.close();
     await context.receiver?.close();
+    // Every response this file received must match openapi/openapi.json (status, headers, body).
+    expect(contractViolations(), 'responses that break openapi/openapi.json').toEqual([]);
   });
   return context;
 }

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp, type App, type AppConfig } from '../../src/app.js';
 import type { Clock } from '../../src/plugins/clock.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { watchContract } from './contract-check.js';
+import { createTestDatabase, type TestDatabase, type TestDriver } from './database.js';
 
 export interface TestContext {
   app: App;
@@ -16,20 +17,28 @@ export interface TestContext {
 export const testConfig: AppConfig = {
   logLevel: 'silent',
   authFailuresPerMinute: 100_000,
+  writesPerMinute: 100_000,
   // Test files build apps side by side in one event loop (PGlite's start-up blocks it for a while).
   maxEventLoopDelayMs: 60_000,
 };
 
-export function useTestApp(options: { clock?: Clock; config?: Partial<AppConfig> } = {}): TestContext {
+/** Flows that must hold on both drivers run once per entry (`describe.each(drivers)`). */
+export const drivers: TestDriver[] = ['postgres', 'pglite'];
+
+export function useTestApp(options: { clock?: Clock; config?: Partial<AppConfig>; driver?: TestDriver } = {}): TestContext {
   const context = {} as TestContext;
+  let contractViolations = (): string[] => [];
   beforeAll(async () => {
-    context.database = await createTestDatabase();
+    context.database = await createTestDatabase({ driver: options.driver ?? 'postgres' });
     context.app = await buildApp({ ...testConfig, ...options.config }, { database: await context.database.open(), ...(options.clock ? { clock: options.clock } : {}) });
+    contractViolations = watchContract(context.app);
     await context.app.ready();
   });
   afterAll(async () => {
     await context.app?.close();
     await context.database?.drop();
+    // Every response this file received must match openapi/openapi.json (status, headers, body).
+    expect(contractViolations(), 'responses that break openapi/openapi.json').toEqual([]);
   });
   return context;
 }

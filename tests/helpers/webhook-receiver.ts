@@ -12,25 +12,28 @@ export interface WebhookReceiver {
   requests: ReceivedHook[];
   /** Status to answer with; set to 500 to make deliveries fail. */
   status: number;
+  /** Extra response headers (e.g. `location` for a redirect) and body. */
+  responseHeaders: Record<string, string>;
+  responseBody: string;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedHook[]>;
   close(): Promise<void>;
 }
 
 /** A real HTTP server that records the webhook POSTs it receives. */
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(options: { host?: string } = {}): Promise<WebhookReceiver> {
   const events = new EventEmitter();
-  const receiver = { requests: [] as ReceivedHook[], status: 200 };
+  const receiver = { requests: [] as ReceivedHook[], status: 200, responseHeaders: {} as Record<string, string>, responseBody: '' };
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       if (receiver.status < 300) receiver.requests.push({ headers: request.headers, body });
-      response.statusCode = receiver.status;
-      response.end();
+      response.writeHead(receiver.status, receiver.responseHeaders);
+      response.end(receiver.responseBody);
       events.emit('request');
     });
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return Object.assign(receiver, {

@@ -16,7 +16,7 @@
 import { Worker, type Job } from 'bullmq';
 import { openDatabase } from '../../src/db/client.js';
 import { createMailer } from '../../src/modules/reminders/mailer.js';
-import { REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, recordFailure, type DeliveryDeps } from '../../src/modules/reminders/reminders.jobs.js';
+import { REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, type DeliveryDeps } from '../../src/modules/reminders/reminders.jobs.js';
 import { workerConnection } from '../../src/redis.js';
 
 function required(name: string): string {
@@ -40,19 +40,16 @@ const delivery: DeliveryDeps = {
   mailer: createMailer(required('SMTP_URL'), '市安委会办公室 <noreply@example.gov.cn>'),
   officeEmail,
   publicBaseUrl: required('PUBLIC_BASE_URL'),
+  // Receivers in tests listen on 127.0.0.1 (tests/helpers/reminder-harness.ts).
+  webhookAllowedNetworks: ['127.0.0.1/32'],
 };
 
 const worker = new Worker(
   REMINDER_QUEUE,
   async (job: Job) => {
     const payload = deliverPayloadSchema.parse(job.data);
-    try {
-      return await deliverReminder(delivery, payload);
-    } catch (error) {
-      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await recordFailure(delivery.db, delivery.clock, payload, error as Error, final);
-      throw error;
-    }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    return deliverReminder(delivery, payload, { lastAttempt });
   },
   {
     connection: workerConnection(required('REDIS_URL')),

@@ -1,4 +1,6 @@
 import { bigserial, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, integer } from 'drizzle-orm/pg-core';
+import type { AuditAction, AuditEntityType } from '../../modules/audit/audit.schemas.js';
+import type { Actor } from '../../modules/audit/audit.service.js';
 import { departments } from './departments.js';
 
 export const tokenRole = pgEnum('token_role', ['department', 'office', 'admin']);
@@ -21,13 +23,14 @@ export const auditLog = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     actorTokenId: uuid('actor_token_id'),
-    actorRole: text('actor_role').notNull(),
+    actorRole: text('actor_role').$type<Actor['role']>().notNull(),
     actorDepartment: text('actor_department'),
-    action: text('action').notNull(),
-    entityType: text('entity_type').notNull(),
+    // Typed, not constrained: the values are the contract's enums (audit.schemas.ts), checked at compile time.
+    action: text('action').$type<AuditAction>().notNull(),
+    entityType: text('entity_type').$type<AuditEntityType>().notNull(),
     entityId: text('entity_id').notNull(),
-    before: jsonb('before'),
-    after: jsonb('after'),
+    before: jsonb('before').$type<Record<string, unknown> | null>(),
+    after: jsonb('after').$type<Record<string, unknown> | null>(),
     requestId: text('request_id'),
   },
   (table) => [index('audit_log_entity_idx').on(table.entityType, table.entityId), index('audit_log_at_idx').on(table.at)],

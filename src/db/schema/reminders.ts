@@ -22,7 +22,12 @@ export const reminderPolicies = pgTable('reminder_policies', {
 });
 
 export const reminderChannel = pgEnum('reminder_channel', ['email', 'webhook']);
-export const reminderStatus = pgEnum('reminder_status', ['planned', 'sent', 'failed', 'cancelled', 'unreachable']);
+/**
+ * `sending`: claimed by a worker until `lease_until` (the send runs outside any transaction).
+ * `recorded`: an e-mail reminder composed and kept in the unit's feed, but not sent because no
+ * SMTP server is configured.
+ */
+export const reminderStatus = pgEnum('reminder_status', ['planned', 'sent', 'failed', 'cancelled', 'unreachable', 'sending', 'recorded']);
 
 /**
  * The source of truth for which reminders should exist: one row per plan, period, unit, kind
@@ -44,7 +49,10 @@ export const reminders = pgTable(
     channel: reminderChannel('channel').notNull(),
     sendAt: timestamp('send_at', { withTimezone: true }).notNull(),
     status: reminderStatus('status').notNull(),
+    /** Claims so far; the claim's number also identifies it when the worker marks the outcome. */
     attempts: integer('attempts').notNull().default(0),
+    /** While `sending`: the claim is void after this instant, and another worker may take it over. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),

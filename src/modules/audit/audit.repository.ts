@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { auditLog } from '../../db/schema/index.js';
+import type { AuditAction, AuditEntityType } from './audit.schemas.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 export type NewAuditRow = typeof auditLog.$inferInsert;
@@ -10,9 +11,9 @@ export async function insertAudit(db: Queryable, row: NewAuditRow): Promise<void
 }
 
 export interface AuditFilter {
-  entityType?: string | undefined;
+  entityType?: AuditEntityType | undefined;
   entityId?: string | undefined;
-  action?: string | undefined;
+  action?: AuditAction | undefined;
   actorDepartment?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;

@@ -2,10 +2,38 @@ import { z } from 'zod';
 import { boundedInstant } from '../../http/instant.js';
 import { text } from '../../http/text.js';
 
+/** What the audit log records; `AuditEvent` (audit.service.ts) only accepts these, so the contract cannot drift. */
+export const auditEntityTypeSchema = z
+  .enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'reminder', 'webhook', 'plan'])
+  .meta({ id: 'AuditEntityType' });
+export const auditActionSchema = z
+  .enum([
+    'report.save',
+    'report.submit',
+    'report.accept',
+    'report.return',
+    'liaisons.set',
+    'period.deadline',
+    'plan.copy',
+    'token.create',
+    'token.revoke',
+    'reminder-policy.set',
+    'reminder.retry',
+    'webhook.set',
+    'webhook.delete',
+  ])
+  .meta({ id: 'AuditAction' });
+export const actorRoleSchema = z.enum(['department', 'office', 'admin', 'system']).describe('system: the command line or the service itself');
+export type AuditAction = z.infer<typeof auditActionSchema>;
+export type AuditEntityType = z.infer<typeof auditEntityTypeSchema>;
+
+/** The entity as it was before or after the write; null when it did not exist before or no longer does. */
+const auditStateSchema = z.record(z.string(), z.unknown()).nullable();
+
 export const auditQuerySchema = z.object({
-  entityType: z.enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'webhook', 'plan']).optional(),
+  entityType: auditEntityTypeSchema.optional(),
   entityId: text(200).optional().describe('e.g. hazchem-2017/2017Q3/work-safety'),
-  action: text(100).optional().describe('e.g. report.submit'),
+  action: auditActionSchema.optional(),
   actorDepartment: text(100).optional(),
   from: boundedInstant().optional(),
   to: boundedInstant().optional(),
@@ -17,12 +45,12 @@ export const auditEntrySchema = z
   .object({
     id: z.number().int(),
     at: z.iso.datetime({ offset: true }),
-    actor: z.object({ tokenId: z.string().nullable(), role: z.string(), department: z.string().nullable() }),
-    action: z.string(),
-    entityType: z.string(),
+    actor: z.object({ tokenId: z.string().nullable(), role: actorRoleSchema, department: z.string().nullable() }),
+    action: auditActionSchema,
+    entityType: auditEntityTypeSchema,
     entityId: z.string(),
-    before: z.unknown(),
-    after: z.unknown(),
+    before: auditStateSchema,
+    after: auditStateSchema,
     requestId: z.string().nullable(),
   })
   .meta({

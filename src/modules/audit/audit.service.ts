@@ -1,5 +1,7 @@
 import type { Queryable } from '../../db/client.js';
 import { insertAudit } from './audit.repository.js';
+import type { AuditAction, AuditEntityType } from './audit.schemas.js';
+import { withoutUserinfo } from './userinfo.js';
 
 /** Who did something: the token behind a request, or the command line. */
 export interface Actor {
@@ -12,14 +14,17 @@ export interface Actor {
 export const systemActor: Actor = { tokenId: null, role: 'system', departmentCode: null, requestId: null };
 
 export interface AuditEvent {
-  action: string;
-  entityType: string;
+  action: AuditAction;
+  entityType: AuditEntityType;
   entityId: string;
-  before: unknown;
-  after: unknown;
+  /** The entity's state as an object; null when it did not exist before, or no longer does after. */
+  before: AuditState;
+  after: AuditState;
 }
 
-/** Writes the audit row; call it inside the transaction of the write it describes. */
+export type AuditState = Record<string, unknown> | null;
+
+/** Writes the audit row (URLs without userinfo); call it inside the transaction of the write it describes. */
 export function recordAudit(db: Queryable, actor: Actor, at: Date, event: AuditEvent): Promise<void> {
   return insertAudit(db, {
     at,
@@ -30,7 +35,7 @@ export function recordAudit(db: Queryable, actor: Actor, at: Date, event: AuditE
     action: event.action,
     entityType: event.entityType,
     entityId: event.entityId,
-    before: event.before ?? null,
-    after: event.after ?? null,
+    before: withoutUserinfo(event.before ?? null),
+    after: withoutUserinfo(event.after ?? null),
   });
 }

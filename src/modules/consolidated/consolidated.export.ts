@@ -1,3 +1,4 @@
+import type { ReportEntry } from '../../db/schema/index.js';
 import type { Sheet } from '../../http/exports.js';
 import type { DepartmentRef } from '../plans/plans.service.js';
 import type { ConsolidatedReport } from './consolidated.service.js';
@@ -12,6 +13,8 @@ const chineseOrdinals = ['一', '二', '三', '四', '五', '六', '七', '八',
 const cell = (units: DepartmentRef[], openEnded: boolean) => (units.length === 0 ? null : units.map((unit) => unit.name).join('、') + (openEnded ? '等' : ''));
 const statusText = (rollup: Rollup) => (rollup.status ? taskStatusLabel[rollup.status] : '暂无报送');
 const lateText = (line: { late: boolean | null }) => (line.late === null ? '' : line.late ? '逾期' : '按时');
+/** A unit's figures in one cell, e.g. `专业监管人员占比: 72%; 专项检查: 15次`. */
+const metricsText = (metrics: ReportEntry['metrics']) => metrics?.map((metric) => `${metric.name}: ${metric.value}${metric.unit}`).join('; ');
 
 interface TaskRow {
   measure: ConsolidatedReport['measures'][number];
@@ -46,6 +49,7 @@ export function unitSheet(name: string, rows: UnitRow[]): Sheet<UnitRow> {
       { header: '工作进展', width: 50, value: (row) => row.line.entry?.summary },
       { header: '存在问题', width: 30, value: (row) => row.line.entry?.problems },
       { header: '下步计划', width: 30, value: (row) => row.line.entry?.nextSteps },
+      { header: '指标', width: 30, value: (row) => metricsText(row.line.entry?.metrics) },
     ],
   };
 }

@@ -34,6 +34,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         operationId: 'getDepartment',
         summary: 'Get one unit',
+        description: 'One unit by its ASCII code, with its kind, its members (for collectives) and the collectives it belongs to.',
         params: departmentParamsSchema,
         response: { 200: departmentSchema, ...problemResponses(400, 404) },
       },

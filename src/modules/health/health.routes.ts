@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
+import { AppError, withRetryAfter } from '../../errors.js';
 import { problemResponses } from '../../http/problem.js';
 
 const tags = ['health'];
@@ -13,6 +13,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         operationId: 'getLiveness',
         summary: 'Liveness: the process is up',
+        description: 'Answers 200 while the process runs; it does not touch the database (use /readyz for that).',
         response: { 200: z.object({ status: z.literal('ok') }).meta({ examples: [{ status: 'ok' }] }) },
       },
     },
@@ -26,6 +27,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers',
+        description: 'Answers 200 with the database driver when the database answers a ping, 503 with the reason otherwise.',
         response: {
           200: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']) }).meta({ examples: [{ status: 'ready', database: 'postgres' }] }),
           ...problemResponses(503),
@@ -36,7 +38,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         await app.database.ping();
       } catch (error) {
-        throw new AppError('SERVICE_UNAVAILABLE', `database unreachable: ${(error as Error).message}`);
+        // Like every 503 of the contract, it says when to look again.
+        throw withRetryAfter(new AppError('SERVICE_UNAVAILABLE', `database unreachable: ${(error as Error).message}`), 5);
       }
       return { status: 'ready' as const, database: app.database.driver };
     },

@@ -11,7 +11,7 @@ export function rosterSheet(roster: Roster): Sheet<Entry> {
     columns: [
       { header: '单位代码', width: 28, value: (entry) => entry.department.code },
       { header: '单位', width: 24, value: (entry) => entry.department.name },
-      { header: '是否已报送', width: 10, value: (entry) => (entry.registered ? '是' : '否') },
+      { header: '已登记联络员', width: 12, value: (entry) => (entry.registered ? '是' : '否') },
       { header: '处级联络员', value: (entry) => entry.officer?.name },
       { header: '职务', value: (entry) => entry.officer?.position },
       { header: '联络员电话', value: (entry) => entry.officer?.phone },

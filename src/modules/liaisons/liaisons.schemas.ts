@@ -1,13 +1,25 @@
 import { z } from 'zod';
+import { emailSchema } from '../../http/email.js';
 import { text } from '../../http/text.js';
+import { departmentKindSchema } from '../departments/departments.schemas.js';
 import { departmentRefSchema } from '../plans/plans.schemas.js';
 
 const name = text(50);
+/*
+ * A number as offices write it, with an optional extension: 021-23111111, (021) 2311 1111,
+ * +86 21 23111111, 12345678 转 801, 12345678 分机 801, 12345678 ext. 801, 021-12345678-801.
+ * No regex flags: the pattern goes into the OpenAPI document as is, where flags do not travel.
+ */
+const PHONE = /^[0-9+\-() ]{5,30}(?: *(?:转|分机|[Ee]xt\.?|EXT\.?|[xX]) *[0-9]{1,6})?$/;
 const phone = z
   .string()
   .trim()
-  .regex(/^[0-9+\-() ]{5,30}$/, 'must be a phone number: digits, spaces and + - ( )');
-const email = z.email().max(254);
+  .regex(
+    PHONE,
+    'must be a phone number: 5 to 30 characters among digits, spaces and + - ( ), optionally followed by an extension of up to 6 digits after 转, 分机, ext. or x (e.g. 021-23111111, 12345678 转 801, 021-12345678-801)',
+  )
+  .describe('e.g. 021-23111111, 12345678 转 801 or 021-12345678-801');
+const email = emailSchema();
 
 export const officerSchema = z.strictObject({ name, position: text(100), phone, email }).describe('处级联络员');
 export const staffSchema = z.strictObject({ name, phone, email }).describe('工作人员');
@@ -36,7 +48,7 @@ export const liaisonsSchema = z
 export const rosterEntrySchema = z
   .object({
     department: departmentRefSchema,
-    kind: z.string(),
+    kind: departmentKindSchema,
     registered: z.boolean(),
     officer: officerSchema.nullable(),
     staff: staffSchema.nullable(),

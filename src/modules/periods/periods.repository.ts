@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
-import { reportingPeriods } from '../../db/schema/index.js';
+import { reportingPeriods, reports } from '../../db/schema/index.js';
 import type { PeriodDefinition } from './deadlines.js';
 
 export type PeriodRow = typeof reportingPeriods.$inferSelect;
@@ -42,4 +42,18 @@ export async function setDueAt(db: Queryable, planId: number, id: string, dueAt:
     .where(and(eq(reportingPeriods.planId, planId), eq(reportingPeriods.id, id)))
     .returning();
   return row!;
+}
+
+/**
+ * Marks the period's submitted reports late or on time against `dueAt` (first submission after
+ * it is late); only rows whose mark changes are written. Returns how many changed.
+ */
+export async function markLateness(db: Queryable, planId: number, periodId: string, dueAt: Date): Promise<number> {
+  const late = sql<boolean>`${reports.firstSubmittedAt} > ${dueAt.toISOString()}::timestamptz`;
+  const changed = await db
+    .update(reports)
+    .set({ late })
+    .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId), isNotNull(reports.firstSubmittedAt), sql`${reports.late} is distinct from ${late}`))
+    .returning({ id: reports.id });
+  return changed.length;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { problemResponses } from '../../http/problem.js';
 import { actorOf, bearerSecurity } from '../../plugins/auth.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
+import { calendarWarningSchema } from './calendar-coverage.js';
 import { moveDeadlineBodySchema, periodParamsSchema, periodSchema } from './periods.schemas.js';
 import * as service from './periods.service.js';
 
@@ -21,10 +22,13 @@ export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Quarterly periods 2017Q2..2019Q3, then the 总结报告 (`summary`). Default deadline: 17:00 Asia/Shanghai on the 5th working day after the period ends (China’s official calendar, 调休 included); the summary is due on the last working day of 总结阶段.',
         params: planParamsSchema,
-        response: { 200: z.object({ items: z.array(periodSchema) }), ...problemResponses(400, 401, 403, 404) },
+        response: {
+          200: z.object({ items: z.array(periodSchema), warnings: z.array(calendarWarningSchema).describe('Empty when every deadline was counted on the official calendar') }),
+          ...problemResponses(400, 401, 403, 404),
+        },
       },
     },
-    async (request) => ({ items: await service.listPeriodViews(app.db, request.params.plan) }),
+    async (request) => service.listPeriodViews(app.db, request.params.plan),
   );
 
   app.patch(
@@ -36,9 +40,11 @@ export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
         security: bearerSecurity,
         operationId: 'moveDeadline',
         summary: "Move one period's deadline (office)",
+        description:
+          "The deadline cannot fall before the period ends (422). Reports of the period are marked late or on time against the new deadline (their history keeps what was recorded). Reminders still ahead move with it; a reminder the move would put in the past is cancelled, not sent.",
         params: periodParamsSchema,
         body: moveDeadlineBodySchema,
-        response: { 200: periodSchema, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: periodSchema, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {

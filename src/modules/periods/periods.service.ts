@@ -1,9 +1,10 @@
 import type { Database, Queryable } from '../../db/client.js';
-import { notFound } from '../../errors.js';
+import { AppError, notFound } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { listPhases } from '../plans/plans.repository.js';
 import { requirePlan, type Plan } from '../plans/plans.service.js';
-import { derivePeriods, formatInZone, phaseOf, type PhaseSpan } from './deadlines.js';
+import { calendarWarnings } from './calendar-coverage.js';
+import { addDaysToDay, derivePeriods, formatInZone, localInstant, phaseOf, type PhaseSpan } from './deadlines.js';
 import * as repository from './periods.repository.js';
 
 export type PeriodRow = repository.PeriodRow;
@@ -32,10 +33,12 @@ export function periodView(period: PeriodRow, phases: readonly PhaseSpan[], time
 
 export type PeriodView = ReturnType<typeof periodView>;
 
-export async function listPeriodViews(db: Queryable, planCode: string): Promise<PeriodView[]> {
+/** The periods with their deadlines, and a warning when some were counted without the holiday calendar. */
+export async function listPeriodViews(db: Queryable, planCode: string) {
   const plan = await requirePlan(db, planCode);
   const [periods, phases] = await Promise.all([repository.listPeriods(db, plan.id), listPhases(db, plan.id)]);
-  return periods.map((period) => periodView(period, phases, plan.reportingRule.timeZone));
+  const timeZone = plan.reportingRule.timeZone;
+  return { items: periods.map((period) => periodView(period, phases, timeZone)), warnings: calendarWarnings(periods, timeZone) };
 }
 
 export async function requirePeriod(db: Queryable, plan: Plan, periodId: string): Promise<PeriodRow> {
@@ -44,21 +47,37 @@ export async function requirePeriod(db: Queryable, plan: Plan, periodId: string)
   return period;
 }
 
-/** Moves one period's deadline (or, with null, puts the rule's default back); audit-logged. */
+/** A report is due once its period is over: a deadline before the end of the period's last day is refused. */
+function assertAfterPeriod(period: PeriodRow, dueAt: Date, timeZone: string) {
+  const periodOver = localInstant(addDaysToDay(period.endsOn, 1), '00:00', timeZone);
+  if (dueAt < periodOver) {
+    throw new AppError('UNPROCESSABLE', `The deadline of ${period.id} cannot fall before the period ends`, [
+      { path: 'body.dueAt', message: `must be at or after ${formatInZone(periodOver, timeZone)}, when ${period.id} (to ${period.endsOn}) is over` },
+    ]);
+  }
+}
+
+/**
+ * Moves one period's deadline (or, with null, puts the rule's default back); audit-logged.
+ * `late` follows the deadline in force: the period's reports are re-marked against the new one
+ * in the same transaction, while each version row keeps what was recorded when it was written.
+ */
 export async function moveDeadline(db: Database, actor: Actor, at: Date, planCode: string, periodId: string, dueAt: Date | null) {
   const plan = await requirePlan(db, planCode);
   const phases = await listPhases(db, plan.id);
-  const view = (row: PeriodRow) => periodView(row, phases, plan.reportingRule.timeZone);
+  const timeZone = plan.reportingRule.timeZone;
   return db.transaction(async (tx) => {
     const before = await requirePeriod(tx, plan, periodId);
+    if (dueAt) assertAfterPeriod(before, dueAt, timeZone);
     const after = await repository.setDueAt(tx, plan.id, periodId, dueAt ?? before.defaultDueAt);
+    const relabelled = await repository.markLateness(tx, plan.id, periodId, after.dueAt);
     await recordAudit(tx, actor, at, {
       action: 'period.deadline',
       entityType: 'period',
       entityId: `${plan.code}/${periodId}`,
       before: { dueAt: before.dueAt.toISOString() },
-      after: { dueAt: after.dueAt.toISOString() },
+      after: { dueAt: after.dueAt.toISOString(), lateChanged: relabelled },
     });
-    return view(after);
+    return periodView(after, phases, timeZone);
   });
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { text } from '../../http/text.js';
+import { calendarWarningSchema } from '../periods/calendar-coverage.js';
 import { reportingRuleSchema } from '../periods/reporting-rule.js';
 
 export const planCodeSchema = z
@@ -46,6 +48,9 @@ export const planDetailSchema = planSummarySchema
     categories: z.array(categorySchema),
     phases: z.array(periodSchema.extend({ stages: z.array(periodSchema) })).describe('部署阶段, 整治阶段 (with its stages) and 总结阶段'),
     reportingRule: reportingRuleSchema.describe('How reporting periods and their default deadlines are derived'),
+    warnings: z
+      .array(calendarWarningSchema)
+      .describe("Deadlines counted in years China's holiday calendar does not cover (weekends only); empty otherwise"),
   })
   .meta({
     id: 'PlanDetail',
@@ -72,6 +77,7 @@ export const planDetailSchema = planSummarySchema
           quarterly: { first: '2017Q2', last: '2019Q3', dueWorkingDaysAfterEnd: 5, dueTime: '17:00' },
           summary: { phase: 'summary', dueTime: '17:00' },
         },
+        warnings: [],
       },
     ],
   });
@@ -135,15 +141,6 @@ const campaignDate = isoDate.refine((day) => day >= '2000-01-01' && day <= '2100
   error: 'must be between 2000-01-01 and 2100-12-31',
 });
 
-/** Free text stored in Postgres `text`, which cannot hold NUL; refuse it here rather than 500. */
-const plainText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((text) => !text.includes('\u0000'), { error: 'must not contain NUL characters' });
-
 export const copyPlanBodySchema = z
   .strictObject({
     code: planCodeSchema.describe('Code of the new plan; 409 if a plan already has it').meta({ examples: ['hazchem-2027'] }),
@@ -154,9 +151,9 @@ export const copyPlanBodySchema = z
         "New start of the plan's earliest phase, the first day of a month. Every phase and stage moves by the same number of whole months.",
       )
       .meta({ examples: ['2027-03-01'] }),
-    title: plainText(200).optional().describe("Defaults to the source plan's title"),
-    documentNo: plainText(100).optional().describe("Defaults to the source plan's document number"),
-    issuer: plainText(100).optional().describe("Defaults to the source plan's issuer"),
+    title: text(200).optional().describe("Defaults to the source plan's title"),
+    documentNo: text(100).optional().describe("Defaults to the source plan's document number"),
+    issuer: text(100).optional().describe("Defaults to the source plan's issuer"),
     issuedOn: campaignDate
       .optional()
       .describe("Defaults to the source plan's issuedOn moved by the same number of months"),

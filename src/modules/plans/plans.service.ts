@@ -4,7 +4,10 @@ import { AppError, notFound } from '../../errors.js';
 import { invalid } from '../../http/validation.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { assignmentsOf, loadDirectory } from '../departments/departments.service.js';
+import { calendarWarnings } from '../periods/calendar-coverage.js';
+import { listPeriods } from '../periods/periods.repository.js';
 import { syncPlanPeriods } from '../periods/periods.service.js';
+import { copyPolicy } from '../reminders/reminders.repository.js';
 import { insertPlanCopy, monthsBetween, shiftDay } from './plan-copy.js';
 import * as repository from './plans.repository.js';
 import type { CopyPlanBody } from './plans.schemas.js';
@@ -47,12 +50,14 @@ export async function requirePlan(db: Queryable, code: string): Promise<Plan> {
   return plan;
 }
 
+/** The plan, its categories and phases, and warnings about its deadlines (see calendarWarnings). */
 export async function getPlanDetail(db: Queryable, code: string) {
   const plan = await requirePlan(db, code);
-  const [phases, categories] = await Promise.all([repository.listPhases(db, plan.id), repository.listCategories(db, plan.id)]);
+  const [phases, categories, periods] = await Promise.all([repository.listPhases(db, plan.id), repository.listCategories(db, plan.id), listPeriods(db, plan.id)]);
   const toPeriod = (row: (typeof phases)[number]) => ({ code: row.code, name: row.name, startsOn: row.startsOn, endsOn: row.endsOn });
   return {
     ...plan,
+    warnings: calendarWarnings(periods, plan.reportingRule.timeZone),
     categories,
     phases: phases
       .filter((phase) => phase.parentCode === null)
@@ -152,6 +157,7 @@ export async function copyPlan(db: Database, actor: Actor, at: Date, input: Copy
     const copy = await insertPlanCopy(tx, source, fields, months);
     if (!copy) throw new AppError('CONFLICT', `Plan ${input.code} already exists`);
     await syncPlanPeriods(tx, copy);
+    await copyPolicy(tx, source.id, copy.id, at);
     const phases = await repository.listPhases(tx, copy.id);
     await recordAudit(tx, actor, at, {
       action: 'plan.copy',

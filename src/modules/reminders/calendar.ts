@@ -64,5 +64,13 @@ export async function calendarFeed(db: Database, departmentCode: string, token: 
   }
   const { error, value } = createEvents(events, { productId: 'hazchem-tracker', calName: `${department.name} 报送日历` });
   if (error || !value) throw error ?? new Error('calendar could not be rendered');
-  return value;
+  return withRfc5545Durations(value);
 }
+
+/**
+ * ics 3.12.0 writes a whole-day alarm as `TRIGGER:-P7DT`, a "T" with no time after it, which RFC
+ * 5545 §3.3.6 does not allow (dur-time needs an hour, minute or second) and strict clients reject.
+ * Fixed upstream (adamgibbons/ics, src/utils/format-duration.js) but not released yet; drop this
+ * once a release has it.
+ */
+const withRfc5545Durations = (calendar: string) => calendar.replace(/^(TRIGGER:[+-]?P(?:\d+W)?(?:\d+D)?)T(?=\r?$)/gm, '$1');

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.js';
+import type { Database, Queryable } from '../../db/client.js';
 import type { Clock } from '../../plugins/clock.js';
 import { loadDirectory } from '../departments/departments.service.js';
 import { isReportingUnit } from '../liaisons/liaisons.service.js';
@@ -15,7 +15,7 @@ export interface PlanScope {
   departmentCode?: string | undefined;
 }
 
-export async function loadPolicy(db: Database, plan: Pick<Plan, 'id'>, officeEmail: string | null): Promise<ReminderPolicy> {
+export async function loadPolicy(db: Queryable, plan: Pick<Plan, 'id'>, officeEmail: string | null): Promise<ReminderPolicy> {
   const row = await repository.findPolicy(db, plan.id);
   return row ? { offsetsDays: row.offsetsDays, sendTime: row.sendTime, escalation: row.escalation, officeEmail: row.officeEmail } : defaultPolicy(officeEmail);
 }
@@ -26,7 +26,7 @@ const naturalKey = (row: Pick<repository.ReminderRow, 'periodId' | 'departmentCo
 /**
  * Brings the reminder rows in scope in line with the deadlines, the policy, who carries what and
  * who has submitted: wanted future reminders are inserted (or moved), planned ones that are no
- * longer wanted are cancelled. Past reminders are never created, only moved if already planned.
+ * longer wanted, or would move into the past, are cancelled. Past reminders are never created.
  * Returns the rows left planned, for the queue to carry out.
  */
 export async function planReminders(db: Database, clock: Clock, officeEmail: string | null, scope: PlanScope): Promise<repository.PlannedReminder[]> {
@@ -59,12 +59,19 @@ export async function planReminders(db: Database, clock: Clock, officeEmail: str
 
   const repositoryScope = { planId: plan.id, periodId: scope.periodId, departmentCode: scope.departmentCode };
   const planned = await repository.listPlanned(db, repositoryScope);
-  const plannedKeys = new Set(planned.map(naturalKey));
-  const wantedKeys = new Set(wanted.map(naturalKey));
+  const wantedByKey = new Map(wanted.map((row) => [naturalKey(row), row]));
+  const due = (row: { sendAt: Date }) => row.sendAt.getTime() <= now;
+  // A planned reminder that a change (an earlier deadline, a new policy) would move into the past
+  // is cancelled: sent at once it would arrive late and misstate the time left. One that was
+  // already due stays as it is, for the worker to send.
+  const unwanted = planned.filter((row) => {
+    const target = wantedByKey.get(naturalKey(row));
+    return !target || (due(target) && !due(row));
+  });
   const at = clock.now();
   await db.transaction(async (tx) => {
-    await repository.cancel(tx, planned.filter((row) => !wantedKeys.has(naturalKey(row))).map((row) => row.id), at);
-    await repository.upsertPlanned(tx, wanted.filter((row) => row.sendAt.getTime() > now || plannedKeys.has(naturalKey(row))), at);
+    await repository.cancel(tx, unwanted.map((row) => row.id), at);
+    await repository.upsertPlanned(tx, wanted.filter((row) => !due(row)), at);
   });
   return repository.listPlanned(db, repositoryScope);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailSchema } from '../../http/email.js';
 import type { Escalation } from '../../db/schema/index.js';
 import { addDaysToDay, dayInZone, localInstant, workingDayAfter } from '../periods/deadlines.js';
 
@@ -18,7 +19,7 @@ export const reminderPolicySchema = z
       everyDays: z.number().int().min(1).max(60).describe('Then every this many days'),
       maxCount: z.number().int().min(0).max(20).describe('At most this many overdue reminders'),
     }),
-    officeEmail: z.email().nullable().describe('Copied on overdue reminders'),
+    officeEmail: emailSchema().nullable().describe('Copied on overdue reminders'),
   })
   .meta({
     id: 'ReminderPolicy',

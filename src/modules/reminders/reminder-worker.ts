@@ -1,6 +1,6 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
-import { REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, recordFailure, type DeliveryDeps } from './reminders.jobs.js';
+import { REMINDER_QUEUE, deliverPayloadSchema, deliverReminder, type DeliveryDeps } from './reminders.jobs.js';
 
 export interface ReminderWorkerOptions {
   connection: ConnectionOptions;
@@ -19,13 +19,8 @@ export function startReminderWorker(options: ReminderWorkerOptions): Worker {
     REMINDER_QUEUE,
     async (job: Job) => {
       const payload = deliverPayloadSchema.parse(job.data);
-      try {
-        return await deliverReminder(options.delivery, payload);
-      } catch (error) {
-        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        await recordFailure(options.delivery.db, options.delivery.clock, payload, error as Error, final);
-        throw error;
-      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      return deliverReminder(options.delivery, payload, { lastAttempt });
     },
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
   );

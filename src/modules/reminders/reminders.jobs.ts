@@ -1,7 +1,7 @@
-import type { JobsOptions } from 'bullmq';
+import { UnrecoverableError, type JobsOptions } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, Queryable } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 import { plans } from '../../db/schema/index.js';
 import type { Clock } from '../../plugins/clock.js';
 import { loadDirectory } from '../departments/departments.service.js';
@@ -11,7 +11,7 @@ import { loadPlanStructure } from '../plans/plans.service.js';
 import { carriedTasks, taskKey } from '../reports/carried-tasks.js';
 import { findReport } from '../reports/reports.repository.js';
 import type { Mailer } from './mailer.js';
-import { composeReminder } from './message.js';
+import { composeReminder, type ReminderMessage } from './message.js';
 import * as repository from './reminders.repository.js';
 import { postWebhook } from './webhook.js';
 
@@ -37,19 +37,31 @@ export interface DeliveryDeps {
   mailer: Mailer;
   publicBaseUrl: string;
   officeEmail: string | null;
+  /** WEBHOOK_ALLOWED_NETWORKS: private networks webhooks may reach; absent, none. */
+  webhookAllowedNetworks?: readonly string[];
 }
 
-export type DeliveryOutcome = 'sent' | 'unreachable' | 'cancelled' | 'stale' | 'busy';
+/** `recorded`: composed and kept in the unit's feed, not sent (no SMTP server configured). */
+export type DeliveryOutcome = 'sent' | 'recorded' | 'unreachable' | 'cancelled' | 'stale' | 'busy';
 
-async function loadMessageInput(db: Queryable, row: repository.ReminderRow, deps: DeliveryDeps) {
+/**
+ * How long a claimed reminder stays with its worker. Longer than any send may take (the mailer's
+ * SMTP_TIMEOUTS, the webhook's 10 s), so a live worker's claim is never taken over; when the
+ * worker dies, another one (or the reconcile) takes the reminder over once it runs out.
+ */
+export const DELIVERY_LEASE_MS = 2 * 60_000;
+
+/** Reads what the message needs; no transaction is open, so the queries may share the pool. */
+async function loadMessageInput(db: Database, row: repository.ReminderRow, deps: DeliveryDeps) {
   const [planRow] = await db.select({ code: plans.code }).from(plans).where(eq(plans.id, row.planId));
-  // One connection (a transaction) runs one query at a time: no Promise.all here.
-  const structure = await loadPlanStructure(deps.db, planRow!.code);
-  const directory = await loadDirectory(deps.db);
-  const period = await findPeriod(db, row.planId, row.periodId);
-  const liaisons = await findLiaisons(db, row.departmentCode);
+  const [structure, directory, period, liaisons, report] = await Promise.all([
+    loadPlanStructure(db, planRow!.code),
+    loadDirectory(db),
+    findPeriod(db, row.planId, row.periodId),
+    findLiaisons(db, row.departmentCode),
+    findReport(db, { planId: row.planId, periodId: row.periodId, departmentCode: row.departmentCode }),
+  ]);
   const department = directory.get(row.departmentCode)!;
-  const report = await findReport(db, { planId: row.planId, periodId: row.periodId, departmentCode: row.departmentCode });
   const filled = new Set((report?.entries ?? []).map(taskKey));
   const titles = new Map(structure.measures.map((measure) => [measure.no, measure.title]));
   const openTasks = carriedTasks(structure, directory, department)
@@ -71,52 +83,68 @@ async function loadMessageInput(db: Queryable, row: repository.ReminderRow, deps
   };
 }
 
-/**
- * Sends one reminder exactly once. The row is locked (SKIP LOCKED) for the whole step and marked
- * sent in the same transaction, so a duplicate job, a retry or a second worker finds it sent or
- * locked and does nothing. The one window left: the process dies after the SMTP server accepted
- * the message and before the commit; the reminder is then sent again on retry.
- */
-export async function deliverReminder(deps: DeliveryDeps, payload: DeliverPayload): Promise<DeliveryOutcome> {
-  return deps.db.transaction(async (tx) => {
-    const row = await repository.lockForDelivery(tx, payload.reminderId);
-    if (!row) return 'busy';
-    if (row.status !== 'planned' || row.sendAt.toISOString() !== new Date(payload.sendAt).toISOString()) return 'stale';
-    const at = deps.clock.now();
-    const { submitted, liaisons, input } = await loadMessageInput(tx, row, deps);
-    if (submitted) {
-      await repository.update(tx, row.id, { status: 'cancelled', cancelledAt: at, updatedAt: at });
-      return 'cancelled';
+type Settled = Exclude<DeliveryOutcome, 'stale' | 'busy'>;
+
+/** The claim's outcome, with the unit's feed entry for an e-mail reminder, in one short transaction. */
+async function settle(deps: DeliveryDeps, claim: repository.ReminderRow, status: Settled, changes: Partial<repository.ReminderRow>, message?: ReminderMessage): Promise<Settled> {
+  const at = changes.updatedAt!;
+  await deps.db.transaction(async (tx) => {
+    const settled = await repository.settleClaim(tx, claim, { status, ...changes });
+    if (settled && message && claim.channel === 'email') {
+      await repository.insertNotification(tx, { departmentCode: claim.departmentCode, reminderId: claim.id, subject: message.subject, body: message.text, createdAt: at });
     }
-    const message = composeReminder(input);
-    if (row.channel === 'email') {
-      await repository.insertNotification(tx, { departmentCode: row.departmentCode, reminderId: row.id, subject: message.subject, body: message.text, createdAt: at });
-      if (!liaisons) {
-        await repository.update(tx, row.id, { status: 'unreachable', lastError: 'no liaisons registered', updatedAt: at });
-        return 'unreachable';
-      }
-      const overdue = row.kind.startsWith('overdue');
-      const cc = [liaisons.staff.email, ...(overdue && deps.officeEmail ? [deps.officeEmail] : [])];
-      await deps.mailer.send({ to: liaisons.officer.email, cc, subject: message.subject, text: message.text });
-    } else {
-      const webhook = await repository.findWebhook(tx, row.departmentCode);
-      if (!webhook) {
-        await repository.update(tx, row.id, { status: 'cancelled', cancelledAt: at, lastError: 'webhook removed', updatedAt: at });
-        return 'cancelled';
-      }
-      const { reportUrl, openTasks, department } = input;
-      const overdue = row.kind.startsWith('overdue');
-      await postWebhook(webhook.url, webhook.secret, { event: 'reminder', id: row.id, kind: row.kind, plan: input.plan.title, period: row.periodId, dueAt: input.period.dueAt.toISOString(), department, overdue, openTasks, reportUrl, subject: message.subject, text: message.text }, at);
-    }
-    await repository.update(tx, row.id, { status: 'sent', sentAt: at, attempts: row.attempts + 1, lastError: null, updatedAt: at });
-    return 'sent';
   });
+  return status;
 }
 
-/** Records a failed attempt outside the rolled-back delivery transaction; the last one marks it failed. */
-export async function recordFailure(db: Database, clock: Clock, payload: DeliverPayload, error: Error, final: boolean): Promise<void> {
-  const row = await repository.findReminder(db, payload.reminderId);
-  if (!row || row.status !== 'planned') return;
-  const at = clock.now();
-  await repository.update(db, row.id, { attempts: row.attempts + 1, lastError: error.message.slice(0, 500), updatedAt: at, ...(final ? { status: 'failed' as const } : {}) });
+/**
+ * Composes and sends a claimed reminder; runs outside any transaction. A later reminder of the
+ * same unit, period and channel already due supersedes it: composed now, both would read the same.
+ */
+async function carryOut(deps: DeliveryDeps, row: repository.ReminderRow, at: Date): Promise<Settled> {
+  const newer = await repository.findSuperseding(deps.db, row, at);
+  if (newer) return settle(deps, row, 'cancelled', { cancelledAt: at, lastError: `superseded by ${newer.kind}`, updatedAt: at });
+  const { submitted, liaisons, input } = await loadMessageInput(deps.db, row, deps);
+  if (submitted) return settle(deps, row, 'cancelled', { cancelledAt: at, updatedAt: at });
+  const message = composeReminder({ ...input, now: at });
+  if (row.channel === 'email') {
+    if (!liaisons) return settle(deps, row, 'unreachable', { lastError: 'no liaisons registered', updatedAt: at }, message);
+    const overdue = row.kind.startsWith('overdue');
+    const cc = [liaisons.staff.email, ...(overdue && deps.officeEmail ? [deps.officeEmail] : [])];
+    await deps.mailer.send({ to: liaisons.officer.email, cc, subject: message.subject, text: message.text });
+    if (!deps.mailer.delivers) return settle(deps, row, 'recorded', { lastError: null, updatedAt: at }, message);
+  } else {
+    const webhook = await repository.findWebhook(deps.db, row.departmentCode);
+    if (!webhook) return settle(deps, row, 'cancelled', { cancelledAt: at, lastError: 'webhook removed', updatedAt: at });
+    const { reportUrl, openTasks, department } = input;
+    const overdue = row.kind.startsWith('overdue');
+    await postWebhook(webhook.url, webhook.secret, { event: 'reminder', id: row.id, kind: row.kind, plan: input.plan.title, period: row.periodId, dueAt: input.period.dueAt.toISOString(), department, overdue, openTasks, reportUrl, subject: message.subject, text: message.text }, at, deps.webhookAllowedNetworks);
+  }
+  return settle(deps, row, 'sent', { sentAt: at, lastError: null, updatedAt: at }, message);
+}
+
+/**
+ * Sends one reminder exactly once. It is claimed in one short statement (`sending`, with a lease),
+ * composed and sent with no transaction open, then settled only if the claim still holds; so a
+ * duplicate job, a retry or a second worker finds it `sending` (busy) or done (stale), and no row
+ * stays locked while an SMTP server or a webhook takes its time. The one window left: the process
+ * dies after the server accepted the message and before the settle; once the lease has run out
+ * the reminder is claimed again and sent again.
+ *
+ * A failure after the claim puts the reminder back to `planned` for the job's next attempt, or
+ * marks it `failed` on the last one (`lastAttempt`).
+ */
+export async function deliverReminder(deps: DeliveryDeps, payload: DeliverPayload, options: { lastAttempt?: boolean } = {}): Promise<DeliveryOutcome> {
+  const at = deps.clock.now();
+  const claim = await repository.claimForDelivery(deps.db, payload.reminderId, new Date(payload.sendAt), at, new Date(at.getTime() + DELIVERY_LEASE_MS));
+  if (!claim) return (await repository.findReminder(deps.db, payload.reminderId))?.status === 'sending' ? 'busy' : 'stale';
+  try {
+    return await carryOut(deps, claim, at);
+  } catch (error) {
+    const lastError = (error as Error).message.slice(0, 500);
+    // UnrecoverableError (a refused webhook target, a redirect): BullMQ will not try again.
+    const final = options.lastAttempt || error instanceof UnrecoverableError;
+    await repository.settleClaim(deps.db, claim, { status: final ? 'failed' : 'planned', lastError, updatedAt: deps.clock.now() });
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { departmentWebhooks, notifications, reminderPolicies, reminders } from '../../db/schema/index.js';
 
@@ -14,6 +14,12 @@ export async function findPolicy(db: Queryable, planId: number): Promise<PolicyR
 export async function upsertPolicy(db: Queryable, row: PolicyRow): Promise<void> {
   const { planId: _planId, ...changes } = row;
   await db.insert(reminderPolicies).values(row).onConflictDoUpdate({ target: reminderPolicies.planId, set: changes });
+}
+
+/** A copied plan starts with its source's reminder policy; without one, both use the default. */
+export async function copyPolicy(db: Queryable, fromPlanId: number, toPlanId: number, at: Date): Promise<void> {
+  const source = await findPolicy(db, fromPlanId);
+  if (source) await db.insert(reminderPolicies).values({ ...source, planId: toPlanId, updatedAt: at });
 }
 
 export interface ReminderScope {
@@ -71,10 +77,72 @@ export async function cancelPlannedOf(db: Queryable, scope: Required<ReminderSco
     .where(and(eq(reminders.status, 'planned'), inScope(scope)));
 }
 
-/** Locks a reminder for delivery; a row another worker holds is skipped, not waited for. */
-export async function lockForDelivery(db: Queryable, id: number): Promise<ReminderRow | undefined> {
-  const [row] = await db.select().from(reminders).where(eq(reminders.id, id)).for('update', { skipLocked: true });
+/**
+ * Claims a due reminder for delivery in one statement: `planned`, or `sending` under a lease that
+ * has run out (its worker died), becomes `sending` until `leaseUntil`, with one more attempt.
+ * Nothing stays locked after it: the send happens outside any transaction, so re-plans and the
+ * reconcile never wait on an SMTP server. Two claims at once: one wins, the other gets nothing.
+ */
+export async function claimForDelivery(db: Queryable, id: number, sendAt: Date, at: Date, leaseUntil: Date): Promise<ReminderRow | undefined> {
+  const [row] = await db
+    .update(reminders)
+    .set({ status: 'sending', leaseUntil, attempts: sql`${reminders.attempts} + 1`, updatedAt: at })
+    .where(
+      and(
+        eq(reminders.id, id),
+        eq(reminders.sendAt, sendAt),
+        or(eq(reminders.status, 'planned'), and(eq(reminders.status, 'sending'), lt(reminders.leaseUntil, at))),
+      ),
+    )
+    .returning();
   return row;
+}
+
+/**
+ * The newest reminder of the same plan, period, unit and channel that came due after this one
+ * (by `at`) and was not cancelled: it says the same, counted from the same moment, so it alone
+ * speaks. Two due together after an outage would otherwise read exactly alike.
+ */
+export async function findSuperseding(db: Queryable, row: Pick<ReminderRow, 'planId' | 'periodId' | 'departmentCode' | 'channel' | 'sendAt'>, at: Date): Promise<Pick<ReminderRow, 'id' | 'kind'> | undefined> {
+  const [newer] = await db
+    .select({ id: reminders.id, kind: reminders.kind })
+    .from(reminders)
+    .where(
+      and(
+        inScope({ planId: row.planId, periodId: row.periodId, departmentCode: row.departmentCode }),
+        eq(reminders.channel, row.channel),
+        gt(reminders.sendAt, row.sendAt),
+        lte(reminders.sendAt, at),
+        ne(reminders.status, 'cancelled'),
+      ),
+    )
+    .orderBy(desc(reminders.sendAt))
+    .limit(1);
+  return newer;
+}
+
+/**
+ * Records the outcome of a claim, if it still holds: nobody claimed the reminder since (the
+ * attempt count is the claim's) and it is still `sending`, or `planned` because the reconcile
+ * released the lease and no one took it yet. Returns whether it did.
+ */
+export async function settleClaim(db: Queryable, claim: Pick<ReminderRow, 'id' | 'attempts'>, changes: Partial<ReminderRow>): Promise<boolean> {
+  const rows = await db
+    .update(reminders)
+    .set({ ...changes, leaseUntil: null })
+    .where(and(eq(reminders.id, claim.id), eq(reminders.attempts, claim.attempts), inArray(reminders.status, ['sending', 'planned'])))
+    .returning({ id: reminders.id });
+  return rows.length > 0;
+}
+
+/** Reminders whose worker died mid-send (lease run out) are planned again, to be re-planned and re-sent. */
+export async function releaseExpiredLeases(db: Queryable, at: Date): Promise<number> {
+  const rows = await db
+    .update(reminders)
+    .set({ status: 'planned', leaseUntil: null, updatedAt: at })
+    .where(and(eq(reminders.status, 'sending'), lt(reminders.leaseUntil, at)))
+    .returning({ id: reminders.id });
+  return rows.length;
 }
 
 export async function update(db: Queryable, id: number, changes: Partial<ReminderRow>): Promise<ReminderRow> {
@@ -92,25 +160,46 @@ export interface ReminderFilter {
   periodId?: string | undefined;
   departmentCode?: string | undefined;
   status?: ReminderRow['status'] | undefined;
-  limit: number;
-  offset: number;
 }
 
-export function listReminders(db: Queryable, filter: ReminderFilter) {
+/** A page of the list, ordered by (sendAt, id): after a keyset position, or (older clients) at an offset. */
+export interface ReminderPage {
+  limit: number;
+  after?: { sendAt: Date; id: number } | undefined;
+  offset?: number | undefined;
+}
+
+const matching = (filter: ReminderFilter): SQL | undefined =>
+  and(
+    filter.planId ? eq(reminders.planId, filter.planId) : undefined,
+    filter.periodId ? eq(reminders.periodId, filter.periodId) : undefined,
+    filter.departmentCode ? eq(reminders.departmentCode, filter.departmentCode) : undefined,
+    filter.status ? eq(reminders.status, filter.status) : undefined,
+  );
+
+export function listReminders(db: Queryable, filter: ReminderFilter, page: ReminderPage) {
+  const after = page.after && sql`(${reminders.sendAt}, ${reminders.id}) > (${page.after.sendAt.toISOString()}::timestamptz, ${page.after.id})`;
   return db
     .select()
     .from(reminders)
-    .where(
-      and(
-        filter.planId ? eq(reminders.planId, filter.planId) : undefined,
-        filter.periodId ? eq(reminders.periodId, filter.periodId) : undefined,
-        filter.departmentCode ? eq(reminders.departmentCode, filter.departmentCode) : undefined,
-        filter.status ? eq(reminders.status, filter.status) : undefined,
-      ),
-    )
+    .where(and(matching(filter), after))
     .orderBy(asc(reminders.sendAt), asc(reminders.id))
-    .limit(filter.limit)
-    .offset(filter.offset);
+    .limit(page.limit)
+    .offset(page.offset ?? 0);
+}
+
+export async function countReminders(db: Queryable, filter: ReminderFilter): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(reminders).where(matching(filter));
+  return row!.n;
+}
+
+/** Units with planned e-mail reminders in the filter's scope. */
+export async function departmentsWithPlannedEmail(db: Queryable, filter: Omit<ReminderFilter, 'status'>): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ departmentCode: reminders.departmentCode })
+    .from(reminders)
+    .where(and(matching({ ...filter, status: 'planned' }), eq(reminders.channel, 'email')));
+  return rows.map((row) => row.departmentCode);
 }
 
 export async function insertNotification(db: Queryable, row: typeof notifications.$inferInsert): Promise<void> {

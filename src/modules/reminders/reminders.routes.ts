@@ -25,6 +25,8 @@ const errors = problemResponses(400, 401, 403, 404);
 export interface ReminderRouteOptions {
   officeEmail: string | null;
   publicBaseUrl: string;
+  /** WEBHOOK_ALLOWED_NETWORKS: private networks a webhook may point to. */
+  webhookAllowedNetworks: readonly string[];
 }
 
 export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async (app, options) => {
@@ -39,7 +41,7 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
 
   app.get('/v1/plans/:plan/reminder-policy', {
     onRequest: office,
-    schema: { ...secured, operationId: 'getReminderPolicy', summary: "The plan's reminder policy (office)", params: planParamsSchema, response: { 200: reminderPolicySchema, ...errors } },
+    schema: { ...secured, operationId: 'getReminderPolicy', summary: "The plan's reminder policy (office)", description: 'Offsets before the deadline, the send time, the escalation after it and the office address copied on escalations.', params: planParamsSchema, response: { 200: reminderPolicySchema, ...errors } },
   }, async (request) => service.getPolicy(app.db, request.params.plan, options.officeEmail));
 
   app.put('/v1/plans/:plan/reminder-policy', {
@@ -48,6 +50,7 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
       ...secured,
       operationId: 'setReminderPolicy',
       summary: 'Change the reminder policy (office); pending reminders are re-planned',
+      description: 'Replaces the policy; planned reminders are moved or cancelled and new ones planned. Reminders already sent stay sent.',
       params: planParamsSchema,
       body: reminderPolicySchema,
       response: { 200: reminderPolicySchema, ...errors },
@@ -63,8 +66,10 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
     schema: {
       ...secured,
       operationId: 'listReminders',
-      summary: 'Planned, sent, failed and cancelled reminders (office)',
-      description: 'Ordered by send time; filter by plan, period, department and status. Units without liaisons are listed as unreachable.',
+      summary: 'Planned, sent, recorded, failed and cancelled reminders (office)',
+      description:
+        'Ordered by send time, then id; filter by plan, period, department and status. `total` counts every reminder the filter matches; ' +
+        'page with `cursor` (the previous page’s `nextCursor`). Units without liaisons are listed as unreachable.',
       querystring: reminderQuerySchema,
       response: { 200: reminderListSchema, ...errors },
     },
@@ -75,7 +80,8 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
     schema: {
       ...secured,
       operationId: 'retryReminder',
-      summary: 'Send a failed, unreachable or cancelled reminder again, now (office)',
+      summary: 'Send a failed, unreachable, cancelled or recorded reminder again, now (office)',
+      description: 'Plans the reminder again for now and queues it; only failed, unreachable or cancelled reminders can be retried (409 otherwise).',
       params: reminderParamsSchema,
       response: { 200: z.object({ id: z.number().int(), status: z.literal('planned'), sendAt: z.iso.datetime({ offset: true }) }), ...errors, ...problemResponses(409) },
     },
@@ -91,20 +97,23 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
       ...secured,
       operationId: 'setWebhook',
       summary: "Set the unit's reminder webhook",
-      description: 'Reminders are POSTed as JSON with X-Hazchem-Timestamp and X-Hazchem-Signature: sha256=HMAC(secret, "<timestamp>.<body>").',
+      description:
+        'Reminders are POSTed as JSON with X-Hazchem-Timestamp and X-Hazchem-Signature: sha256=HMAC(secret, "<timestamp>.<body>"); ' +
+        'receivers refuse stale timestamps and de-duplicate on the body\'s `id`. The URL must be http(s) without user name or password, ' +
+        'and its host must resolve to public addresses (or to networks the operator allows with WEBHOOK_ALLOWED_NETWORKS); redirects are not followed.',
       params: departmentParamsSchema,
       body: webhookBodySchema,
       response: { 200: webhookSchema, ...errors },
     },
   }, async (request) => {
-    const webhook = await service.setWebhook(app.db, actorOf(request), app.clock.now(), request.params.code, request.body.url, request.body.secret);
+    const webhook = await service.setWebhook(app.db, actorOf(request), app.clock.now(), request.params.code, request.body.url, request.body.secret, options.webhookAllowedNetworks);
     await replanDepartment(request.params.code);
     return webhook;
   });
 
   app.delete('/v1/departments/:code/webhook', {
     onRequest: ownOrOffice,
-    schema: { ...secured, operationId: 'deleteWebhook', summary: "Remove the unit's webhook", params: departmentParamsSchema, response: { 204: z.undefined(), ...errors } },
+    schema: { ...secured, operationId: 'deleteWebhook', summary: "Remove the unit's webhook", description: 'Stops webhook deliveries to the unit; its planned webhook reminders are cancelled. E-mail reminders are unaffected.', params: departmentParamsSchema, response: { 204: z.undefined(), ...errors } },
   }, async (request, reply) => {
     await service.removeWebhook(app.db, actorOf(request), app.clock.now(), request.params.code);
     await replanDepartment(request.params.code);
@@ -117,6 +126,7 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
       ...secured,
       operationId: 'listNotifications',
       summary: "The unit's in-app reminder feed, newest first",
+      description: 'The reminders the unit has received in the app, newest first, up to `limit`.',
       params: departmentParamsSchema,
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
       response: { 200: notificationsSchema, ...errors },
@@ -129,6 +139,7 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
       ...secured,
       operationId: 'issueCalendarFeed',
       summary: 'Issue the unit’s iCalendar feed address (replaces the previous one)',
+      description: 'Creates a new secret feed address for the unit’s iCalendar feed; the previous address stops working.',
       params: departmentParamsSchema,
       response: { 201: feedTokenSchema, ...errors },
     },
@@ -139,7 +150,7 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
 
   app.delete('/v1/departments/:code/calendar-token', {
     onRequest: ownOrOffice,
-    schema: { ...secured, operationId: 'revokeCalendarFeed', summary: 'Revoke the unit’s iCalendar feed address', params: departmentParamsSchema, response: { 204: z.undefined(), ...errors } },
+    schema: { ...secured, operationId: 'revokeCalendarFeed', summary: 'Revoke the unit’s iCalendar feed address', description: 'The feed address stops working; calendars subscribed to it stop updating.', params: departmentParamsSchema, response: { 204: z.undefined(), ...errors } },
   }, async (request, reply) => {
     await revokeFeedToken(app.db, request.params.code);
     return reply.status(204).send();

@@ -1,16 +1,26 @@
 import { z } from 'zod';
-import { text } from '../../http/text.js';
+import { storable, text } from '../../http/text.js';
 import { periodIdSchema } from '../periods/periods.schemas.js';
 import { departmentCodeSchema, departmentRefSchema, planCodeSchema } from '../plans/plans.schemas.js';
 
-export const reminderStatusSchema = z.enum(['planned', 'sent', 'failed', 'cancelled', 'unreachable']).meta({ id: 'ReminderStatus' });
+export const reminderStatusSchema = z
+  .enum(['planned', 'sending', 'sent', 'recorded', 'failed', 'cancelled', 'unreachable'])
+  .describe(
+    'planned: waiting for its time; sending: a worker has claimed it (until its lease runs out); sent: accepted by the SMTP server or the webhook; ' +
+      'recorded: composed and in the unit’s feed, but not e-mailed because no SMTP server is configured (the office may retry it); ' +
+      'failed: every attempt failed; cancelled: no longer wanted (the unit submitted, the schedule changed); unreachable: the unit has no liaisons',
+  )
+  .meta({ id: 'ReminderStatus' });
 
 export const reminderSchema = z
   .object({
     id: z.number().int(),
     periodId: z.string(),
     department: departmentRefSchema,
-    kind: z.string().describe('before-7d, before-3d, before-1d, overdue-1 … overdue-4'),
+    kind: z
+      .string()
+      .regex(/^(before-[1-9]\d?d|overdue-[1-9]\d?)$/)
+      .describe('before-<n>d: n days before the deadline (the policy’s offsets, 1–60); overdue-<n>: the n-th escalation after it (1–20)'),
     channel: z.enum(['email', 'webhook']),
     status: reminderStatusSchema,
     sendAt: z.iso.datetime({ offset: true }),
@@ -42,6 +52,8 @@ export const reminderSchema = z
 
 export const reminderListSchema = z.object({
   items: z.array(reminderSchema),
+  total: z.number().int().describe('Reminders matching the filter, on every page'),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
   unreachableDepartments: z.array(departmentRefSchema).describe('Units with planned e-mail reminders but no liaisons yet'),
 });
 
@@ -51,14 +63,27 @@ export const reminderQuerySchema = z.object({
   department: departmentCodeSchema.optional(),
   status: reminderStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[\w-]+$/, 'must be a nextCursor from this list')
+    .optional()
+    .describe('The previous page’s nextCursor; pages stay consistent while reminders are added or change state'),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .meta({ deprecated: true })
+    .describe('Kept for older clients; not together with cursor. Rows added or moved meanwhile shift the pages, so prefer cursor.'),
+}).refine((query) => !(query.cursor && query.offset), { path: ['offset'], message: 'use either cursor or offset, not both' });
 
 export const reminderParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647).meta({ examples: [4211] }) });
 
 export const webhookBodySchema = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/ }).max(2000),
+    url: storable(z.url({ protocol: /^https?$/ }).max(2000)),
     secret: text(200).refine((value) => value.length >= 16, 'must be at least 16 characters').optional().describe('HMAC key; generated when absent'),
   })
   .meta({ examples: [{ url: 'https://oa.example.gov.cn/hooks/hazchem' }] });

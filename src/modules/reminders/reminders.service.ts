@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../db/client.js';
 import { notFound, AppError } from '../../errors.js';
+import { invalid } from '../../http/validation.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { loadDirectory, requireDepartment } from '../departments/departments.service.js';
 import { listLiaisons } from '../liaisons/liaisons.repository.js';
@@ -9,6 +10,7 @@ import { requirePlan } from '../plans/plans.service.js';
 import { loadPolicy } from './planner.js';
 import type { ReminderPolicy } from './policy.js';
 import * as repository from './reminders.repository.js';
+import { checkWebhookTarget } from './webhook-target.js';
 
 export const getPolicy = async (db: Database, planCode: string, officeEmail: string | null) =>
   loadPolicy(db, await requirePlan(db, planCode), officeEmail);
@@ -16,7 +18,7 @@ export const getPolicy = async (db: Database, planCode: string, officeEmail: str
 export async function setPolicy(db: Database, actor: Actor, at: Date, planCode: string, policy: ReminderPolicy, officeEmail: string | null) {
   const plan = await requirePlan(db, planCode);
   await db.transaction(async (tx) => {
-    const before = await loadPolicy(db, plan, officeEmail);
+    const before = await loadPolicy(tx, plan, officeEmail);
     await repository.upsertPolicy(tx, { planId: plan.id, ...policy, updatedAt: at });
     await recordAudit(tx, actor, at, { action: 'reminder-policy.set', entityType: 'reminder-policy', entityId: plan.code, before, after: policy });
   });
@@ -29,24 +31,44 @@ export interface ReminderQuery {
   department?: string | undefined;
   status?: repository.ReminderRow['status'] | undefined;
   limit: number;
+  cursor?: string | undefined;
   offset: number;
+}
+
+/** The list's cursor: the (sendAt, id) of the last reminder on the page, opaque to clients. */
+const encodeCursor = (row: Pick<repository.ReminderRow, 'sendAt' | 'id'>) => Buffer.from(JSON.stringify([row.sendAt.toISOString(), row.id])).toString('base64url');
+
+function decodeCursor(cursor: string): { sendAt: Date; id: number } {
+  try {
+    const [sendAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, number];
+    const at = new Date(sendAt);
+    if (Number.isInteger(id) && !Number.isNaN(at.getTime())) return { sendAt: at, id };
+  } catch {
+    // Falls through to the 400 below.
+  }
+  throw invalid([{ path: 'query.cursor', message: 'must be a nextCursor from this list' }]);
 }
 
 /** The office's reminder view: every reminder with its state, and who cannot be reached. */
 export async function listReminderView(db: Queryable, query: ReminderQuery) {
   const plan = query.plan ? await findPlan(db, query.plan) : undefined;
   if (query.plan && !plan) throw notFound(`Plan ${query.plan} does not exist`);
-  const [rows, liaisons, directory] = await Promise.all([
-    repository.listReminders(db, { planId: plan?.id, periodId: query.period, departmentCode: query.department, status: query.status, limit: query.limit, offset: query.offset }),
+  const filter = { planId: plan?.id, periodId: query.period, departmentCode: query.department };
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  // One row more than the page tells whether there is a next one.
+  const [rows, total, liaisons, directory, pending] = await Promise.all([
+    repository.listReminders(db, { ...filter, status: query.status }, { limit: query.limit + 1, after, offset: query.offset }),
+    repository.countReminders(db, { ...filter, status: query.status }),
     listLiaisons(db),
     loadDirectory(db),
+    repository.departmentsWithPlannedEmail(db, filter),
   ]);
+  const page = rows.slice(0, query.limit);
   const registered = new Set(liaisons.map((row) => row.departmentCode));
-  const pending = await repository.listReminders(db, { planId: plan?.id, periodId: query.period, departmentCode: query.department, status: 'planned', limit: 100_000, offset: 0 });
-  const unreachable = [...new Set(pending.filter((row) => row.channel === 'email' && !registered.has(row.departmentCode)).map((row) => row.departmentCode))];
+  const unreachable = pending.filter((code) => !registered.has(code)).sort();
   const ref = (code: string) => ({ code, name: directory.get(code)?.name ?? code });
   return {
-    items: rows.map((row) => ({
+    items: page.map((row) => ({
       id: row.id,
       periodId: row.periodId,
       department: ref(row.departmentCode),
@@ -60,15 +82,22 @@ export async function listReminderView(db: Queryable, query: ReminderQuery) {
       cancelledAt: row.cancelledAt?.toISOString() ?? null,
       reachable: row.channel !== 'email' || registered.has(row.departmentCode),
     })),
+    total,
+    nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
     unreachableDepartments: unreachable.map(ref),
   };
 }
 
-/** Puts a failed, unreachable or cancelled reminder back in line, to be sent now. */
+/**
+ * Puts a failed, unreachable, cancelled or recorded reminder back in line, to be sent now. A
+ * recorded one counts as done (no automatic resend); the office retries it once SMTP_URL is set.
+ */
 export async function retryReminder(db: Database, actor: Actor, at: Date, id: number) {
   const row = await repository.findReminder(db, id);
   if (!row) throw notFound(`Reminder ${id} does not exist`);
-  if (row.status === 'planned' || row.status === 'sent') throw new AppError('CONFLICT', `Reminder ${id} is ${row.status}; only failed, unreachable or cancelled reminders are retried`);
+  if (row.status === 'planned' || row.status === 'sending' || row.status === 'sent') {
+    throw new AppError('CONFLICT', `Reminder ${id} is ${row.status}; only failed, unreachable, cancelled or recorded reminders are retried`);
+  }
   return db.transaction(async (tx) => {
     const updated = await repository.update(tx, id, { status: 'planned', sendAt: at, attempts: 0, lastError: null, cancelledAt: null, updatedAt: at });
     await recordAudit(tx, actor, at, { action: 'reminder.retry', entityType: 'reminder', entityId: String(id), before: { status: row.status }, after: { status: 'planned', sendAt: at.toISOString() } });
@@ -76,8 +105,11 @@ export async function retryReminder(db: Database, actor: Actor, at: Date, id: nu
   });
 }
 
-export async function setWebhook(db: Database, actor: Actor, at: Date, departmentCode: string, url: string, secret: string | undefined) {
+/** Stores the unit's webhook once its target passes the SSRF check (webhook-target.ts); refused, nothing is stored. */
+export async function setWebhook(db: Database, actor: Actor, at: Date, departmentCode: string, url: string, secret: string | undefined, allowedNetworks: readonly string[]) {
   requireDepartment(await loadDirectory(db), departmentCode);
+  const target = await checkWebhookTarget(url, allowedNetworks);
+  if (!target.ok) throw invalid([{ path: 'body.url', message: target.reason }]);
   const value = { departmentCode, url, secret: secret ?? randomBytes(24).toString('base64url'), updatedAt: at };
   await db.transaction(async (tx) => {
     const before = await repository.findWebhook(tx, departmentCode);

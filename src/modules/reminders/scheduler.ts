@@ -5,7 +5,7 @@ import type { Clock } from '../../plugins/clock.js';
 import { listPlans } from '../plans/plans.repository.js';
 import { planReminders, type PlanScope } from './planner.js';
 import { DELIVER_JOB, deliverJobId, deliverJobOptions, type DeliverPayload } from './reminders.jobs.js';
-import { cancelPlannedOf, type PlannedReminder } from './reminders.repository.js';
+import { cancelPlannedOf, releaseExpiredLeases, type PlannedReminder } from './reminders.repository.js';
 import { loadPlanStructure } from '../plans/plans.service.js';
 
 export interface ReminderScheduler {
@@ -18,7 +18,7 @@ export interface ReminderScheduler {
   submitted(scope: { plan: string; periodId: string; departmentCode: string }): Promise<void>;
   /** Makes sure a job exists for each of these planned reminders (errors when Redis is away). */
   enqueue(rows: Pick<PlannedReminder, 'id' | 'sendAt'>[]): Promise<void>;
-  /** Every plan re-planned, missing jobs added, jobs of reminders no longer planned removed. */
+  /** Expired delivery leases released, every plan re-planned, missing jobs added, jobs of reminders no longer planned removed. */
   reconcile(): Promise<{ planned: number; removed: number }>;
 }
 
@@ -62,6 +62,9 @@ export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler 
     },
 
     async reconcile() {
+      // A worker that died mid-send left its reminder `sending`; once the lease has run out it is
+      // planned again, so the re-plan below applies to it and a job is queued for it.
+      await releaseExpiredLeases(deps.db, deps.clock.now());
       const planned: PlannedReminder[] = [];
       for (const plan of await listPlans(deps.db)) planned.push(...(await planReminders(deps.db, deps.clock, deps.officeEmail, { plan: plan.code })));
       await enqueue(planned);

@@ -5,7 +5,8 @@ import { departmentCodeSchema, departmentRefSchema, planCodeSchema } from '../pl
 
 export const TEXT_LIMIT = 5000;
 export const ENTRY_LIMIT = 200;
-
+/** A report's entries as JSON, at most: each save is kept as a version, so size is storage (413 beyond). */
+export const ENTRIES_MAX_BYTES = 256 * 1024;
 
 export const taskStatusSchema = z.enum(['not_started', 'in_progress', 'completed', 'blocked']).meta({ id: 'TaskStatus' });
 export const reportStatusSchema = z.enum(['not_started', 'draft', 'submitted', 'accepted', 'returned']).meta({ id: 'ReportStatus' });
@@ -30,7 +31,12 @@ export const entrySchema = z
   .meta({ id: 'ReportEntry', examples: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }] });
 
 export const saveReportBodySchema = z
-  .strictObject({ entries: z.array(entrySchema).max(ENTRY_LIMIT) })
+  .strictObject({
+    entries: z
+      .array(entrySchema)
+      .max(ENTRY_LIMIT)
+      .describe(`At most ${ENTRY_LIMIT} entries and ${ENTRIES_MAX_BYTES / 1024} KiB of JSON (413 beyond). Status completed needs progress 100 and not_started progress 0 (422 otherwise).`),
+  })
   .meta({
     id: 'ReportDraft',
     examples: [

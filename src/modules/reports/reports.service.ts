@@ -9,6 +9,7 @@ import { requirePeriod, type PeriodRow } from '../periods/periods.service.js';
 import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
 import { carriedTasks, taskKey, type CarriedTask } from './carried-tasks.js';
 import * as repository from './reports.repository.js';
+import { ENTRIES_MAX_BYTES } from './reports.schemas.js';
 
 export interface ReportAddress {
   plan: string;
@@ -68,15 +69,32 @@ export async function getReport(db: Queryable, address: ReportAddress): Promise<
   return view(context, await repository.findReport(db, keyOf(context)));
 }
 
-/** `If-Match` holds one or more ETags, or `*`; weak tags compare like strong ones here. */
+/**
+ * `If-Match` holds one or more entity tags, or `*` (RFC 9110 §13.1.1); weak tags compare like
+ * strong ones here. An entity tag is quoted; an unquoted one (`v2`) never matches, and the
+ * message shows the form to send, so a client does not retry the same mistake.
+ */
 function assertMatches(ifMatch: string | undefined, version: number) {
   if (ifMatch === undefined || ifMatch.trim() === '*') return;
   const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-  if (!tags.includes(etagOf(version))) {
-    throw new AppError('PRECONDITION_FAILED', `The report has changed: its current ETag is ${etagOf(version)}`);
+  if (tags.includes(etagOf(version))) return;
+  const unquoted = tags.filter((tag) => !/^"[^"]*"$/.test(tag));
+  if (unquoted.length > 0) {
+    const named = unquoted.filter((tag) => tag !== '');
+    const quoted = named.length > 0 ? named.map((tag) => `"${tag.replace(/"/g, '')}"`).join(', ') : etagOf(version);
+    const sent = ifMatch.trim() === '' ? 'an empty value' : ifMatch.trim();
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `If-Match takes entity tags in quotes, as the ETag header gives them: send If-Match: ${quoted}, not ${sent}. The report's current ETag is ${etagOf(version)}`,
+    );
   }
+  throw new AppError('PRECONDITION_FAILED', `The report has changed: its current ETag is ${etagOf(version)}`);
 }
 
+/** `completed` means done and `not_started` means nothing done yet, so progress must say the same. */
+const progressOfStatus: Partial<Record<ReportEntry['status'], number>> = { completed: 100, not_started: 0 };
+
+/** What the service checks beyond the schema: rows the unit carries, once each, status agreeing with progress. */
 function validateEntries(context: ReportContext, entries: ReportEntry[]) {
   const allowed = new Map(context.tasks.map((task) => [taskKey(task), task]));
   const seen = new Set<string>();
@@ -89,8 +107,36 @@ function validateEntries(context: ReportContext, entries: ReportEntry[]) {
       errors.push({ path, message: `${context.department.name} does not carry measure ${entry.measureNo} task ${entry.taskSeq}` });
     }
     seen.add(key);
+    const expected = progressOfStatus[entry.status];
+    if (expected !== undefined && entry.progress !== expected) {
+      errors.push({ path: `${path}.progress`, message: `status ${entry.status} means progress ${expected}, not ${entry.progress}` });
+    }
   });
-  if (errors.length > 0) throw new AppError('UNPROCESSABLE', 'Some entries are not tasks this unit reports on', errors);
+  if (errors.length > 0) throw new AppError('UNPROCESSABLE', `The entries cannot be saved: ${listed(errors)}`, errors);
+}
+
+/** `detail` names the actual problems (the first few; `errors` has them all). */
+function listed(errors: FieldError[], shown = 5) {
+  const head = errors.slice(0, shown).map((error) => `${error.path}: ${error.message}`).join('; ');
+  return errors.length > shown ? `${head}; and ${errors.length - shown} more` : head;
+}
+
+/** Refuses entries whose JSON exceeds the cap before anything is read or stored (413). */
+function assertEntriesSize(entries: ReportEntry[]) {
+  const bytes = Buffer.byteLength(JSON.stringify(entries), 'utf8');
+  if (bytes > ENTRIES_MAX_BYTES) {
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `The report's entries are ${Math.ceil(bytes / 1024)} KiB of JSON; the limit is ${ENTRIES_MAX_BYTES / 1024} KiB. Shorten the texts.`,
+    );
+  }
+}
+
+/** Task keys whose entry was added, changed or removed between two versions: what an audit row records of a save. */
+function changedTasks(before: ReportEntry[], after: ReportEntry[]): string[] {
+  const old = new Map(before.map((entry) => [taskKey(entry), JSON.stringify(entry)]));
+  const now = new Map(after.map((entry) => [taskKey(entry), JSON.stringify(entry)]));
+  return [...new Set([...old.keys(), ...now.keys()])].filter((key) => old.get(key) !== now.get(key));
 }
 
 type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) => {
@@ -121,13 +167,15 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
       actorTokenId: actor.tokenId,
       at,
     });
-    const summary = (row: repository.ReportRow) => ({ status: row.version === 0 ? 'not_started' : row.status, version: row.version, entries: row.entries });
+    // The entries themselves are in the report_versions row numbered `version` (GET …/history);
+    // the audit row keeps only what changed, so a save is not stored three times over.
+    const summary = (row: repository.ReportRow) => ({ status: row.version === 0 ? 'not_started' : row.status, version: row.version, entryCount: row.entries.length });
     await recordAudit(tx, actor, at, {
       action: `report.${action}`,
       entityType: 'report',
       entityId: `${address.plan}/${address.period}/${address.department}`,
       before: summary(current),
-      after: { ...summary(updated), ...(reason ? { reason } : {}) },
+      after: { ...summary(updated), ...(action === 'save' ? { changedTasks: changedTasks(current.entries, updated.entries) } : {}), ...(reason ? { reason } : {}) },
     });
     const result = view(context, updated);
     await inTransaction?.(tx, result);
@@ -140,7 +188,8 @@ function requireStatus(row: repository.ReportRow, allowed: string[], doing: stri
   if (!allowed.includes(status)) throw new AppError('CONFLICT', `Cannot ${doing} a report that is ${status}`);
 }
 
-export function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, entries: ReportEntry[], ifMatch?: string) {
+export async function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, entries: ReportEntry[], ifMatch?: string) {
+  assertEntriesSize(entries);
   return step(db, actor, at, address, ifMatch, (context, row) => {
     requireStatus(row, ['not_started', 'draft', 'returned'], 'edit');
     validateEntries(context, entries);
