@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from './config.js';
+import { DEFAULT_MAIL_FROM, type Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { loggerOptions } from './logging.js';
 import { departmentRoutes } from './modules/departments/departments.routes.js';
@@ -18,6 +18,8 @@ import { reminderRoutes } from './modules/reminders/reminders.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import auth from './plugins/auth.js';
+import mail from './plugins/mail.js';
+import type { Mailer } from './modules/reminders/mailer.js';
 import clock, { systemClock, type Clock } from './plugins/clock.js';
 import database from './plugins/database.js';
 import hardening from './plugins/hardening.js';
@@ -34,10 +36,12 @@ export interface AppDependencies {
   redis?: Redis;
   /** Where the log goes (stdout without it); tests read the log from here. */
   logStream?: DestinationStream;
+  /** Sends the API's own e-mails (SMTP_URL); without it they are composed but not sent. */
+  mailer?: Mailer;
 }
 
 export type AppConfig = Pick<Config, 'logLevel'> &
-  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir' | 'queuePrefix'>>;
+  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir' | 'mailFrom' | 'smtpUrl' | 'queuePrefix'>>;
 
 /** Builds the whole service from its dependencies; never listens (src/server.ts does). */
 export async function buildApp(config: AppConfig, deps: AppDependencies) {
@@ -76,6 +80,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(database, { database: deps.database });
   await app.register(clock, { clock: deps.clock ?? systemClock });
   await app.register(auth);
+  await app.register(mail, { mailer: deps.mailer, smtpUrl: config.smtpUrl, from: config.mailFrom ?? DEFAULT_MAIL_FROM });
   await app.register(queue, { queue: deps.queue, officeEmail: config.officeEmail ?? null });
   await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
 

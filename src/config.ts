@@ -2,6 +2,8 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { emailSchema } from './http/email.js';
 
+export const DEFAULT_MAIL_FROM = '市安委会办公室 <noreply@hazchem-tracker.local>';
+
 /** Comma-separated CIDRs, e.g. `10.0.0.0/8,127.0.0.1/32`; each must parse. */
 const cidrList = z
   .string()
@@ -33,7 +35,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
-  MAIL_FROM: z.string().min(3).default('市安委会办公室 <noreply@hazchem-tracker.local>'),
+  MAIL_FROM: z.string().min(3).default(DEFAULT_MAIL_FROM),
   OFFICE_EMAIL: emailSchema().optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),

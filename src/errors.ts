@@ -21,10 +21,20 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
+/**
+ * Text meant for people, in the two languages the service speaks: English for integrators (the
+ * default) and Chinese for the web app's users (`Accept-Language: zh-CN`). A plain string is
+ * English only, and is shown as is in both.
+ */
+export type Text = string | { en: string; zh: string };
+export type Language = 'en' | 'zh';
+
+export const render = (text: Text, language: Language): string => (typeof text === 'string' ? text : text[language]);
+
 export interface FieldError {
   /** Location of the offending value, e.g. `params.no` or `body.entries.0.progress`. */
   path: string;
-  message: string;
+  message: Text;
 }
 
 export class AppError extends Error {
@@ -33,12 +43,16 @@ export class AppError extends Error {
   /** Sent as Retry-After (RFC 9110 §10.2.3) with 429 and 503. */
   retryAfterSeconds: number | undefined;
 
+  /** The English detail (what `message` and the log say); `text` has both languages. */
+  readonly detail: string;
+
   constructor(
     readonly code: ErrorCode,
-    readonly detail: string,
+    readonly text: Text,
     readonly errors?: FieldError[],
   ) {
-    super(detail);
+    super(render(text, 'en'));
+    this.detail = render(text, 'en');
     this.statusCode = errorCodes[code].status;
     this.title = errorCodes[code].title;
   }
@@ -46,4 +60,4 @@ export class AppError extends Error {
 
 export const withRetryAfter = (error: AppError, seconds: number) => Object.assign(error, { retryAfterSeconds: seconds });
 
-export const notFound = (detail: string) => new AppError('NOT_FOUND', detail);
+export const notFound = (detail: Text) => new AppError('NOT_FOUND', detail);

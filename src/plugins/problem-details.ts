@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, errorCodes, withRetryAfter, type ErrorCode, type FieldError } from '../errors.js';
+import { AppError, errorCodes, render, withRetryAfter, type ErrorCode, type FieldError } from '../errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
 import { createMethodIndex } from '../http/allowed-methods.js';
 import { invalid } from '../http/validation.js';
@@ -70,7 +70,8 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppErr
     instance: request.url.split('?')[0]!,
     code: status === 500 ? 'INTERNAL_ERROR' : error.code,
     requestId: request.id,
-    ...(error.errors ? { errors: error.errors } : {}),
+    // Localised by Accept-Language in the work on issue 9; English until then.
+    ...(error.errors ? { errors: error.errors.map((field) => ({ path: field.path, message: render(field.message, 'en') })) } : {}),
   };
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   // RFC 6750 §3: a 401 names the scheme the client should use.

@@ -77,6 +77,8 @@ export const reports = pgTable(
     late: boolean('late'),
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
     returnReason: text('return_reason'),
+    /** The office entered the current version on the unit's behalf (a report sent on paper). */
+    enteredByOffice: boolean('entered_by_office').notNull().default(false),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (table) => [unique('reports_plan_period_department').on(table.planId, table.periodId, table.departmentCode)],
@@ -98,6 +100,10 @@ export const reportVersions = pgTable(
     late: boolean('late'),
     reason: text('reason'),
     actorTokenId: uuid('actor_token_id'),
+    /** Who acted, when they signed in through the web app (e-mail of the liaison or office account). */
+    actorEmail: text('actor_email'),
+    /** This version was entered by the office on the unit's behalf. */
+    enteredByOffice: boolean('entered_by_office').notNull().default(false),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (table) => [unique('report_versions_report_version').on(table.reportId, table.version)],

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../../db/client.js';
 import type { ReportEntry } from '../../db/schema/index.js';
-import { AppError, type FieldError } from '../../errors.js';
+import { AppError, render, type FieldError } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
 import { isReportingUnit } from '../liaisons/liaisons.service.js';
@@ -117,7 +117,7 @@ function validateEntries(context: ReportContext, entries: ReportEntry[]) {
 
 /** `detail` names the actual problems (the first few; `errors` has them all). */
 function listed(errors: FieldError[], shown = 5) {
-  const head = errors.slice(0, shown).map((error) => `${error.path}: ${error.message}`).join('; ');
+  const head = errors.slice(0, shown).map((error) => `${error.path}: ${render(error.message, 'en')}`).join('; ');
   return errors.length > shown ? `${head}; and ${errors.length - shown} more` : head;
 }
 
