@@ -93,8 +93,13 @@ async function deliver(app: Awaited<ReturnType<typeof buildApp>>, sink: SmtpSink
   const before = sink.messages.length;
   const ids = await withClient(async (client) => {
     const result = await client.query<{ id: number }>(
+      // One reminder per unit and period: several of one unit and period due at once would be
+      // superseded by the newest (README, Re-planning), and would read alike.
       `update reminders set send_at = now() where id in (
-         select r.id from reminders r join plans p on p.id = r.plan_id where p.code = $1 and r.status = 'planned' and r.channel = 'email' order by r.id limit $2)
+         select id from (
+           select distinct on (r.department_code, r.period_id) r.id from reminders r join plans p on p.id = r.plan_id
+           where p.code = $1 and r.status = 'planned' and r.channel = 'email' order by r.department_code, r.period_id, r.id) one
+         order by id limit $2)
        returning id`,
       [COPY_PLAN, count],
     );

@@ -83,6 +83,13 @@ export async function cancelPlannedOf(db: Queryable, scope: Required<ReminderSco
  * Nothing stays locked after it: the send happens outside any transaction, so re-plans and the
  * reconcile never wait on an SMTP server. Two claims at once: one wins, the other gets nothing.
  */
+/**
+ * `send_at` at the precision of a JavaScript Date: Postgres keeps microseconds (a time set in SQL,
+ * `now()`, has them), a job's payload and a row read into JS only milliseconds, so comparisons
+ * between the two are made at milliseconds.
+ */
+const sendAtMs = sql<Date>`date_trunc('milliseconds', ${reminders.sendAt})`;
+
 export async function claimForDelivery(db: Queryable, id: number, sendAt: Date, at: Date, leaseUntil: Date): Promise<ReminderRow | undefined> {
   const [row] = await db
     .update(reminders)
@@ -90,7 +97,7 @@ export async function claimForDelivery(db: Queryable, id: number, sendAt: Date, 
     .where(
       and(
         eq(reminders.id, id),
-        eq(reminders.sendAt, sendAt),
+        eq(sendAtMs, sendAt),
         or(eq(reminders.status, 'planned'), and(eq(reminders.status, 'sending'), lt(reminders.leaseUntil, at))),
       ),
     )
@@ -111,7 +118,7 @@ export async function findSuperseding(db: Queryable, row: Pick<ReminderRow, 'pla
       and(
         inScope({ planId: row.planId, periodId: row.periodId, departmentCode: row.departmentCode }),
         eq(reminders.channel, row.channel),
-        gt(reminders.sendAt, row.sendAt),
+        gt(sendAtMs, row.sendAt),
         lte(reminders.sendAt, at),
         ne(reminders.status, 'cancelled'),
       ),
