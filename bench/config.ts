@@ -7,10 +7,10 @@ export const smoke = process.env.BENCH_SMOKE === '1' || process.env.BENCH_SMOKE 
 
 /**
  * BENCH_PROFILE=<phase> runs the server child under `node --cpu-prof`, runs only that phase
- * (ceiling, measures, consolidated, write or reminders) and prints where the server's CPU went.
+ * (ceiling, measures, consolidated, dashboard, write or reminders) and prints where the server's CPU went.
  */
 export const profilePhase = process.env.BENCH_PROFILE || undefined;
-export const PHASES = ['ceiling', 'measures', 'consolidated', 'write', 'reminders'] as const;
+export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'write', 'reminders'] as const;
 export type Phase = (typeof PHASES)[number];
 export const runs = (phase: Phase) => !profilePhase || profilePhase === phase;
 
@@ -51,6 +51,8 @@ export const sizes = {
   deliveryTimeoutSeconds: smoke ? 60 : 240,
   /** The reminder offsets of the 66,000-reminder target (2,000 units x 11 periods x 3 offsets). */
   reminderOffsets: [7, 3, 1],
+  /** Timed loads of the office dashboard in Chromium (after one warm-up), each in a fresh browser context. */
+  dashboardLoads: smoke ? 2 : 5,
 };
 
 export const targets = {
@@ -59,4 +61,8 @@ export const targets = {
   submissionsPerSecond: 1000,
   enqueueSeconds: 10,
   enqueueReminders: 66_000,
+  /** The office dashboard usable (the 催报 list shown) in headless Chromium, median of the loads. */
+  dashboardMs: 2000,
+  /** gzip-ed JavaScript fetched by the first load of /sign-in and of the office dashboard (kB = 1,000 bytes, as vite prints). */
+  firstLoadGzipKb: 400,
 };

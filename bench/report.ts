@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { repoRoot, sizes, smoke, targets } from './config.js';
+import type { DashboardFindings } from './dashboard.js';
 import type { LoadResult } from './load.js';
 import { CEILING, type ConsolidatedFindings, type MeasuresFindings } from './reads.js';
 import type { ReminderFindings } from './reminders.js';
@@ -14,6 +16,7 @@ export interface Results {
   ceiling?: LoadResult[];
   measures?: MeasuresFindings;
   consolidated?: ConsolidatedFindings;
+  dashboard?: DashboardFindings;
   write?: WriteFindings;
   reminders?: ReminderFindings;
   targets?: Target[];
@@ -77,6 +80,14 @@ export function evaluateTargets(results: Results): Target[] {
     const share = measures.rps / ceiling;
     list.push({ name: 'GET measures vs ceiling req/s', goal: `>= ${targets.measuresShareOfCeiling * 100}%`, value: `${(share * 100).toFixed(0)}%`, pass: share >= targets.measuresShareOfCeiling });
   }
+  const d = results.dashboard;
+  if (d) {
+    list.push({ name: 'office dashboard usable in Chromium', goal: `< ${targets.dashboardMs} ms (median)`, value: `median ${d.p50.toFixed(0)} ms, max ${d.max.toFixed(0)} ms (${d.units} units, ${d.notSubmitted} to 催报)`, pass: d.p50 < targets.dashboardMs });
+    for (const load of [d.signIn, d.overview]) {
+      const kb = load.gzipBytes / 1000;
+      list.push({ name: `first-load JavaScript of ${load.page}`, goal: `< ${targets.firstLoadGzipKb} kB gzip`, value: `${kb.toFixed(1)} kB gzip in ${load.scripts.length} files`, pass: kb < targets.firstLoadGzipKb });
+    }
+  }
   if (results.write) {
     const rate = results.write.submissionsPerSecond;
     list.push({ name: 'write path (PUT + submit)', goal: `>= ${targets.submissionsPerSecond} submissions/s`, value: `${rate.toFixed(0)}/s`, pass: rate >= targets.submissionsPerSecond });
@@ -117,6 +128,14 @@ export function renderTable(results: Results): string {
     http(c.rawHttp);
     rows.push(['consolidated raw SQL, pg direct, sequential', '-', f(c.rawDirect.p50), f(c.rawDirect.p99), '-', `${c.rawDirect.runs} runs, mean ${f(c.rawDirect.mean)} ms`]);
     rows.push(['consolidated API / raw SQL (http)', '', '', '', `p50 ${f(c.ratioP50)}x, mean ${f(c.ratioMean)}x`, c.mismatches.length ? `${c.mismatches.length} MISMATCHES: ${c.mismatches.slice(0, 3).join('; ')}` : 'same per-row figures and totals']);
+  }
+  const dash = results.dashboard;
+  if (dash) {
+    rows.push([`dashboard: ${dash.period} overview in Chromium`, '-', f(dash.p50, 0), '-', '-', `${dash.loads.length} cold loads (${dash.loads.map((value) => value.toFixed(0)).join(', ')} ms), max ${f(dash.max, 0)} ms, until ${dash.firstUnit} shows in the 催报 list of ${dash.notSubmitted}`]);
+    for (const load of [dash.signIn, dash.overview]) {
+      const files = load.scripts.slice(0, 3).map((file) => `${path.basename(file.url)} ${(file.gzipBytes / 1000).toFixed(1)}`).join(', ');
+      rows.push([`first-load JS ${load.page}`, '-', '-', '-', '-', `${(load.gzipBytes / 1000).toFixed(1)} kB gzip (${(load.bytes / 1000).toFixed(0)} kB raw) in ${load.scripts.length} files; largest: ${files}`]);
+    }
   }
   const w = results.write;
   if (w) {

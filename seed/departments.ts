@@ -31,6 +31,12 @@ const districtGovernments: DepartmentSource[] = districts.map(([slug, name, engl
   kind: 'district-government',
 }));
 
+/**
+ * The 16 districts in the official order of Shanghai's administrative divisions (黄浦 … 崇明), the
+ * order the office lists them in. The database keeps no order, so the 总览 takes it from here.
+ */
+export const officialDistrictOrder: readonly string[] = districtGovernments.map((district) => district.code);
+
 export const departments: readonly DepartmentSource[] = [
   { code: 'development-reform', name: '市发展改革委', englishName: 'Municipal Development and Reform Commission', kind: 'municipal-department' },
   { code: 'economy-informatization', name: '市经济信息化委', englishName: 'Municipal Commission of Economy and Informatization', kind: 'municipal-department' },

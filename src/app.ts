@@ -3,8 +3,9 @@ import type { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_MAIL_FROM, type Config } from './config.js';
+import { validatorCompiler } from './http/validation.js';
 import type { DatabaseHandle } from './db/client.js';
 import { loggerOptions } from './logging.js';
 import { departmentRoutes } from './modules/departments/departments.routes.js';
@@ -16,7 +17,11 @@ import { liaisonRoutes } from './modules/liaisons/liaisons.routes.js';
 import { periodRoutes } from './modules/periods/periods.routes.js';
 import { reminderRoutes } from './modules/reminders/reminders.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
+import { overviewRoutes } from './modules/overview/overview.routes.js';
+import { testReminderRoutes } from './modules/reminders/test-reminder.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
+import { accountRoutes } from './modules/auth/accounts.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
 import auth from './plugins/auth.js';
 import mail from './plugins/mail.js';
 import type { Mailer } from './modules/reminders/mailer.js';
@@ -25,6 +30,7 @@ import database from './plugins/database.js';
 import hardening from './plugins/hardening.js';
 import queue from './plugins/queue.js';
 import openapi from './plugins/openapi.js';
+import web from './plugins/web.js';
 import problemDetails, { frameworkErrorProblem } from './plugins/problem-details.js';
 
 export interface AppDependencies {
@@ -38,6 +44,8 @@ export interface AppDependencies {
   logStream?: DestinationStream;
   /** Sends the API's own e-mails (SMTP_URL); without it they are composed but not sent. */
   mailer?: Mailer;
+  /** The built web app (default web/dist); without index.html there, the web routes answer 503. */
+  webDistDir?: string;
 }
 
 export type AppConfig = Pick<Config, 'logLevel'> &
@@ -56,6 +64,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   }).withTypeProvider<ZodTypeProvider>();
   // Bodies are JSON; without this, Fastify would hand text/plain to the JSON schemas as a string.
   app.removeContentTypeParser('text/plain');
+  // fastify-type-provider-zod's compiler, with each message in Chinese too (Accept-Language).
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // While shutting down, responses close their keep-alive connection, so the server can finish
@@ -79,7 +88,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   });
   await app.register(database, { database: deps.database });
   await app.register(clock, { clock: deps.clock ?? systemClock });
-  await app.register(auth);
+  await app.register(auth, { secureCookies: config.publicBaseUrl?.startsWith('https:') ?? false });
   await app.register(mail, { mailer: deps.mailer, smtpUrl: config.smtpUrl, from: config.mailFrom ?? DEFAULT_MAIL_FROM });
   await app.register(queue, { queue: deps.queue, officeEmail: config.officeEmail ?? null });
   await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
@@ -89,15 +98,21 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(departmentRoutes);
   await app.register(periodRoutes);
   await app.register(liaisonRoutes);
-  await app.register(reportRoutes);
+  const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port ?? 3000}`;
+  await app.register(reportRoutes, { publicBaseUrl });
   await app.register(consolidatedRoutes);
+  await app.register(overviewRoutes);
+  await app.register(testReminderRoutes, { publicBaseUrl });
   await app.register(tokenRoutes);
+  await app.register(authRoutes, { publicBaseUrl });
+  await app.register(accountRoutes);
   await app.register(auditRoutes);
   await app.register(reminderRoutes, {
     officeEmail: config.officeEmail ?? null,
     publicBaseUrl: config.publicBaseUrl ?? `http://localhost:${config.port ?? 3000}`,
     webhookAllowedNetworks: config.webhookAllowedNetworks ?? [],
   });
+  await app.register(web, { distDir: deps.webDistDir, publicBaseUrl: config.publicBaseUrl });
   return app;
 }
 

@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { EmbeddedDatabaseInUseError, lockEmbeddedDatabase } from './db/embedded-lock.js';
 import { seedDatabase } from '../seed/seed.js';
 import { systemActor } from './modules/audit/audit.service.js';
 import { loadDirectory } from './modules/departments/departments.service.js';
 import { createToken, listTokens, revokeToken, type TokenRole } from './modules/tokens/tokens.service.js';
+import { nextPathSchema } from './modules/auth/auth.schemas.js';
+import { issueLink } from './modules/auth/sign-in.service.js';
 
 const usage = `Usage: npm run cli -- <command>
 
@@ -17,6 +19,10 @@ const usage = `Usage: npm run cli -- <command>
                                      print a new bearer token (alone, on stdout)
   token list                         list tokens (never their secrets)
   token revoke <id>                  revoke a token
+  sign-in-link <email> [--next <path>] [--department <code>]
+                                     print a one-time web sign-in link (15 minutes, one use) for a
+                                     unit's liaison or an account; --department when the address
+                                     is registered for several units
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR when it is unset. The embedded
 database belongs to one process at a time: while the service runs on it, use the API instead
@@ -24,7 +30,7 @@ database belongs to one process at a time: while the service runs on it, use the
 
 class UsageError extends Error {}
 
-const commands: Record<string, (database: DatabaseHandle, args: string[]) => Promise<string>> = {
+const commands: Record<string, (database: DatabaseHandle, args: string[], config: Config) => Promise<string>> = {
   'db migrate': async (database) => {
     await database.migrate();
     return '';
@@ -59,10 +65,22 @@ const commands: Record<string, (database: DatabaseHandle, args: string[]) => Pro
     const token = await revokeToken(database.db, systemActor, new Date(), args[0]!);
     return `${token.id}\trevoked ${token.revokedAt}`;
   },
+  'sign-in-link': async (database, args, config) => {
+    const { values, positionals } = parseArgs({ args, options: { next: { type: 'string' }, department: { type: 'string' } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) throw new UsageError('sign-in-link takes one e-mail address');
+    if (values.next !== undefined) {
+      const next = nextPathSchema.safeParse(values.next);
+      if (!next.success) throw new UsageError(`--next ${next.error.issues[0]!.message}`);
+    }
+    const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
+    const link = await issueLink(database.db, systemActor, new Date(), publicBaseUrl, { email: positionals[0]!, next: values.next, department: values.department });
+    return link.url;
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
-  const name = argv.slice(0, 2).join(' ');
+  // Commands are one word (sign-in-link) or two (token create).
+  const name = commands[argv[0] ?? ''] ? argv[0]! : argv.slice(0, 2).join(' ');
   const command = commands[name];
   if (!command) {
     console.error(usage);
@@ -72,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const lock = config.databaseUrl || config.dataDir === 'memory://' ? undefined : lockEmbedded(config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
   try {
-    const output = await command(database, argv.slice(2));
+    const output = await command(database, argv.slice(name.split(' ').length), config);
     if (output) console.log(output);
     return 0;
   } finally {

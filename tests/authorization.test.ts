@@ -13,7 +13,7 @@ import { bearer } from './helpers/tokens.js';
  * Office and admin tokens are run against both codes too (they act for any unit).
  *
  * Allowed means the request got past authentication and authorization: not 401, not 403, and
- * one of the statuses the handler itself answers with (200, 201, 404, 409, 422). 400 is not
+ * one of the statuses the handler itself answers with (200, 201, 202, 204, 404, 409, 422). 400 is not
  * accepted as "allowed" because request validation runs before the preHandler that
  * authorizes, so a 400 would mean the authorization check was never reached.
  * Denied means exactly 403 (or 401 without a valid token) as application/problem+json.
@@ -67,7 +67,6 @@ const liaisonsBody = {
 };
 
 const ownOnly: Access = { department: 'own-only', office: 'allowed', admin: 'allowed' };
-const ownOnlyNotOffice: Access = { department: 'own-only', office: 'denied', admin: 'allowed' };
 const anyToken: Access = { department: 'allowed', office: 'allowed', admin: 'allowed' };
 const officeOnly: Access = { department: 'denied', office: 'allowed', admin: 'allowed' };
 const adminOnly: Access = { department: 'denied', office: 'denied', admin: 'allowed' };
@@ -100,10 +99,10 @@ const routes: RouteCase[] = [
   route('GET', '/v1/liaisons.csv', officeOnly),
   route('GET', '/v1/liaisons.xlsx', officeOnly),
 
-  // Reports: the department drafts and submits its own; the office reviews any.
+  // Reports: the department drafts and submits its own (the office may, on its behalf); the office reviews any.
   route('GET', reports, ownOnly),
-  route('PUT', reports, ownOnlyNotOffice, { entries: [] }),
-  route('POST', `${reports}/submit`, ownOnlyNotOffice),
+  route('PUT', reports, ownOnly, { entries: [] }),
+  route('POST', `${reports}/submit`, ownOnly),
   route('POST', `${reports}/accept`, officeOnly),
   route('POST', `${reports}/return`, officeOnly, { reason: '请补充' }),
   route('GET', `${reports}/history`, ownOnly),
@@ -113,6 +112,9 @@ const routes: RouteCase[] = [
   route('GET', `${consolidated}.csv`, officeOnly),
   route('GET', `${consolidated}.xlsx`, officeOnly),
   route('GET', '/v1/plans/{plan}/progress', officeOnly),
+  route('GET', '/v1/plans/{plan}/periods/{period}/overview', officeOnly),
+  route('GET', '/v1/plans/{plan}/periods/{period}/overview.csv', officeOnly),
+  route('GET', '/v1/plans/{plan}/periods/{period}/overview.xlsx', officeOnly),
 
   // Tokens and audit.
   route('GET', '/v1/tokens', adminOnly),
@@ -120,11 +122,18 @@ const routes: RouteCase[] = [
   route('DELETE', '/v1/tokens/{id}', adminOnly),
   route('GET', '/v1/audit', officeOnly),
 
+  // Web sign-in: links the admin hands out, and the office's accounts.
+  route('POST', '/v1/auth/links/issue', adminOnly, { email: 'nobody@example.gov.cn' }),
+  route('GET', '/v1/accounts', adminOnly),
+  route('POST', '/v1/accounts', adminOnly, { email: 'matrix@example.gov.cn', name: '王芳', role: 'office' }),
+  route('DELETE', '/v1/accounts/{id}', adminOnly),
+
   // Reminders.
   route('GET', '/v1/plans/{plan}/reminder-policy', officeOnly),
   route('PUT', '/v1/plans/{plan}/reminder-policy', officeOnly, { offsetsDays: [7, 3, 1], sendTime: '09:00', escalation: { afterWorkingDays: 1, everyDays: 7, maxCount: 4 }, officeEmail: null }),
   route('GET', '/v1/reminders', officeOnly),
   route('POST', '/v1/reminders/{id}/retry', officeOnly),
+  route('POST', '/v1/departments/{code}/test-reminder', officeOnly),
   route('PUT', '/v1/departments/{code}/webhook', ownOnly, { url: 'https://1.1.1.1/hook' }), // a public address: names do not resolve here
   route('DELETE', '/v1/departments/{code}/webhook', ownOnly),
   route('GET', '/v1/departments/{code}/notifications', ownOnly),
@@ -135,10 +144,13 @@ const routes: RouteCase[] = [
 /** Authorised by a secret in the URL instead of a bearer token (tests/reminders.test.ts covers it). */
 const feedRoutes = ['GET /v1/departments/{code}/calendar.ics'];
 
+/** Signing in (public by design) and the session itself (the cookie only); tests/sign-in.test.ts covers them. */
+const signInRoutes = ['POST /v1/auth/links', 'POST /v1/auth/session', 'GET /v1/auth/session', 'DELETE /v1/auth/session'];
+
 const protectedRoutes = routes.filter((r): r is RouteCase & { access: Access } => r.access !== 'public');
 const publicRoutes = routes.filter((r) => r.access === 'public');
 
-const ALLOWED_STATUSES = [200, 201, 204, 404, 409, 422];
+const ALLOWED_STATUSES = [200, 201, 202, 204, 404, 409, 422];
 
 type Expectation = 'allowed' | 403;
 
@@ -339,6 +351,7 @@ describe('the matrix covers every route', () => {
   const tableOperations = [
     ...routes.filter((r) => r.path.startsWith('/v1/')).map((r) => `${r.method} ${r.path}`),
     ...feedRoutes,
+    ...signInRoutes,
   ].sort();
 
   it('the table lists each route once', () => {
@@ -383,7 +396,7 @@ describe('access is decided before input is validated', () => {
     ['no token', 'GET', '/v1/audit?limit=abc', undefined, null, 401],
     ['no token', 'GET', `/v1/plans/BAD!/periods`, undefined, null, 401],
     ['the department token', 'PUT', `/v1/departments/${OTHER}/liaisons`, {}, 'department', 403],
-    ['the office token', 'PUT', `/v1/plans/${PLAN}/periods/${PERIOD}/reports/${OTHER}`, { entries: 'x' }, 'office', 403],
+    ['the office token', 'POST', '/v1/tokens', { role: 'nope' }, 'office', 403],
     ['the department token', 'POST', '/v1/tokens', { role: 'nope' }, 'department', 403],
     ['the department token', 'GET', `/v1/plans/${PLAN}/periods/2017Q9/consolidated`, undefined, 'department', 403],
   ] as const)('with %s, %s %s with invalid input gets the access status, not a validation error', async (_who, method, url, payload, role, status) => {

@@ -85,10 +85,15 @@ describe('headers are part of the contract (point 21)', () => {
     expect(Object.keys(paths[`${report}/submit`].post.responses['200'].headers)).toEqual(['X-Request-Id', 'ETag', 'Idempotent-Replayed']);
   });
 
-  it('If-Match, If-None-Match and Idempotency-Key are declared once, as parameters of the operations that honour them', async () => {
+  it('If-Match, If-None-Match, Idempotency-Key and X-CSRF-Token are declared once, as parameters of the operations that honour them', async () => {
     const { paths, components } = await load();
     const report = '/v1/plans/{plan}/periods/{period}/reports/{department}';
-    expect(Object.keys(components.parameters).sort()).toEqual(['Idempotency-Key', 'If-Match', 'If-None-Match']);
+    expect(Object.keys(components.parameters).sort()).toEqual(['Idempotency-Key', 'If-Match', 'If-None-Match', 'X-CSRF-Token']);
+    // Every write that the session cookie may make needs it; reads and bearer-only operations do not.
+    expect(paths[report].put.parameters).toContainEqual({ $ref: '#/components/parameters/X-CSRF-Token' });
+    expect(paths[report].get.parameters).not.toContainEqual({ $ref: '#/components/parameters/X-CSRF-Token' });
+    expect(paths['/v1/auth/session'].delete.parameters).toContainEqual(expect.objectContaining({ name: 'X-CSRF-Token', in: 'header', required: true }));
+    expect(paths['/v1/auth/session'].post.responses['200'].headers['Set-Cookie']).toEqual({ $ref: '#/components/headers/Set-Cookie' });
     expect(paths[report].put.parameters).toContainEqual({ $ref: '#/components/parameters/If-Match' });
     expect(paths[`${report}/accept`].post.parameters).toContainEqual({ $ref: '#/components/parameters/Idempotency-Key' });
     expect(paths['/v1/plans/{plan}/measures/{no}'].get.parameters).toContainEqual({ $ref: '#/components/parameters/If-None-Match' });

@@ -105,12 +105,20 @@ describe.each(drivers)('on %s', (driver) => {
       expect(mail.text).toContain('worksafety处长同志:');
       expect(mail.text).toContain('根据《上海市危险化学品安全综合治理实施方案》(沪府办发〔2017〕25号)要求');
       expect(mail.text).toContain('措施1 第1项 强化危险化学品安全监管能力建设');
-      expect(mail.text).toContain(`在线填报:${PUBLIC_BASE_URL}/v1/plans/hazchem-2017/periods/2017Q3/reports/work-safety`);
+      expect(mail.text).toContain(`在线填报:${PUBLIC_BASE_URL}/reports/hazchem-2017/2017Q3/work-safety`);
 
       const [hook] = await ctx.receiver.waitFor(1);
       const timestamp = hook!.headers['x-hazchem-timestamp'] as string;
       expect(verify(webhookSecret, timestamp, hook!.body, hook!.headers['x-hazchem-signature'] as string)).toBe(true);
-      expect(JSON.parse(hook!.body)).toMatchObject({ event: 'reminder', kind: 'before-7d', period: '2017Q3', department: { code: 'jinshan-district' }, overdue: false });
+      expect(JSON.parse(hook!.body)).toMatchObject({
+        event: 'reminder',
+        kind: 'before-7d',
+        period: '2017Q3',
+        department: { code: 'jinshan-district' },
+        overdue: false,
+        reportUrl: `${PUBLIC_BASE_URL}/reports/hazchem-2017/2017Q3/jinshan-district`,
+        apiUrl: `${PUBLIC_BASE_URL}/v1/plans/hazchem-2017/periods/2017Q3/reports/jinshan-district`,
+      });
       expect(timestamp).toBe(String(Date.parse('2017-10-06T09:00:05+08:00') / 1000));
 
       const education = await remindersOf('education');

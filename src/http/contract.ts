@@ -2,7 +2,7 @@ import { errorCodes } from '../errors.js';
 import { PROBLEM_CONTENT_TYPE, problemDescriptions } from './problem.js';
 
 /** Response headers a route declares beyond the ones this module infers (see `completeContract`). */
-export type DeclaredHeader = 'ETag' | 'Location';
+export type DeclaredHeader = 'ETag' | 'Location' | 'Set-Cookie';
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -26,6 +26,16 @@ const responseHeaders: Record<string, Json> = {
     required: true,
     schema: { type: 'string', minLength: 1 },
   },
+  'Content-Language': {
+    description: 'The language of the problem’s `title`, `detail` and messages: `zh-CN` when Accept-Language prefers Chinese, `en` otherwise.',
+    required: true,
+    schema: { type: 'string', enum: ['en', 'zh-CN'] },
+  },
+  Vary: {
+    description: 'Names Accept-Language: the problem’s text depends on it.',
+    required: true,
+    schema: { type: 'string', examples: ['Accept-Language'] },
+  },
   'Retry-After': { description: 'Seconds to wait before retrying (RFC 9110 §10.2.3).', required: true, schema: { type: 'integer', minimum: 0 } },
   'WWW-Authenticate': { description: 'The scheme to authenticate with (RFC 6750 §3).', required: true, schema: { type: 'string', examples: ['Bearer realm="hazchem-tracker"'] } },
   ETag: {
@@ -38,6 +48,11 @@ const responseHeaders: Record<string, Json> = {
     schema: { type: 'string', enum: ['true'] },
   },
   Location: { description: 'The path of the created resource.', required: true, schema: { type: 'string', format: 'uri-reference' } },
+  'Set-Cookie': {
+    description: 'The session cookie `hazchem_session` (HttpOnly; SameSite=Lax; Path=/; Secure over https), or its removal on sign-out.',
+    required: true,
+    schema: { type: 'string', pattern: '^hazchem_session=', examples: ['hazchem_session=Qk1…; Path=/; HttpOnly; SameSite=Lax'] },
+  },
 };
 
 /** Request headers that make a request conditional or idempotent, declared once under components.parameters. */
@@ -45,6 +60,24 @@ const requestHeaders: Record<string, Json> = {
   'If-Match': { description: 'The ETag last read, quoted (e.g. `"v2"`); a stale one gets 412.', schema: { type: 'string', maxLength: 100 } },
   'If-None-Match': { description: 'ETags already held; when one still matches, the answer is 304 without a body.', schema: { type: 'string', maxLength: 1000 } },
   'Idempotency-Key': { description: 'Retry-safe action: the same key from the same token gets the stored answer again.', schema: { type: 'string', maxLength: 200 } },
+  'X-CSRF-Token': {
+    description: 'Required on writes made with the session cookie (not with a bearer token): `csrfToken` of GET /v1/auth/session; without it, 403.',
+    schema: { type: 'string', maxLength: 200 },
+  },
+};
+
+/** Methods that change state: made with the session cookie, they need X-CSRF-Token. */
+const UNSAFE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+const acceptsCookie = (operation: Operation) => operation.security?.some((scheme) => Object.hasOwn(scheme as object, 'cookieAuth')) ?? false;
+const onlyCookie = (operation: Operation) =>
+  (operation.security?.length ?? 0) > 0 && operation.security!.every((scheme) => Object.keys(scheme as object).join() === 'cookieAuth');
+/** Where the session cookie is the only way in (signing out), the header is always needed. */
+const requiredCsrfToken = {
+  ...requestHeaders['X-CSRF-Token'],
+  name: 'X-CSRF-Token',
+  in: 'header',
+  required: true,
+  schema: { type: 'string', maxLength: 200, examples: ['k2Zb3x-Qm1hY2sN4yV0'] },
 };
 
 /** Methods whose body Fastify parses: these can answer 400 (malformed JSON), 413 and 415 before any route code runs. */
@@ -85,6 +118,12 @@ export function completeContract<D extends object>(document: D, options: { serve
         usedParameters.add(name);
         return { $ref: `#/components/parameters/${name}` };
       });
+      if (UNSAFE_METHODS.has(method) && onlyCookie(operation)) {
+        operation.parameters = [...(operation.parameters ?? []), requiredCsrfToken];
+      } else if (UNSAFE_METHODS.has(method) && acceptsCookie(operation)) {
+        usedParameters.add('X-CSRF-Token');
+        operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/X-CSRF-Token' }];
+      }
       if (operation.responses['304']) {
         conditional.add('If-None-Match');
         usedParameters.add('If-None-Match');
@@ -118,7 +157,7 @@ export function completeContract<D extends object>(document: D, options: { serve
   }
 
   const problemResponse = (status: number) => {
-    const headers: Json = { 'X-Request-Id': headerRef('X-Request-Id') };
+    const headers: Json = { 'X-Request-Id': headerRef('X-Request-Id'), 'Content-Language': headerRef('Content-Language'), Vary: headerRef('Vary') };
     if (status === 401) headers['WWW-Authenticate'] = headerRef('WWW-Authenticate');
     if (status === 429 || status === 503) headers['Retry-After'] = headerRef('Retry-After');
     return { description: problemDescriptions[status] ?? problemTitle(status), headers, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } };

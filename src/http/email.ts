@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodMessage } from './validation.js';
 
 /**
  * An e-mail address as the service stores and sends it. zod's address rule alone lets the domain
@@ -10,4 +11,10 @@ export const emailSchema = () =>
   z
     .email()
     .max(254)
-    .regex(/@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/, 'the domain must be a host name (labels of letters, digits and inner hyphens)');
+    .regex(
+      /@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
+      zodMessage({
+        en: 'the domain must be a host name (labels of letters, digits and inner hyphens)',
+        zh: '域名必须是合法主机名（各段由字母、数字和中间的连字符组成）',
+      }),
+    );

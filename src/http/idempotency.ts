@@ -23,7 +23,7 @@ export type Remember = (tx: Queryable, outcome: Outcome) => Promise<void>;
  */
 export async function idempotent(db: Database, request: FastifyRequest, reply: FastifyReply, run: (remember: Remember) => Promise<Outcome>) {
   const key = request.headers['idempotency-key'];
-  const tokenId = request.principal?.tokenId;
+  const tokenId = request.principal?.credentialId;
   if (typeof key !== 'string' || !tokenId) return send(reply, await run(async () => undefined));
 
   const requestHash = createHash('sha256').update(fingerprint(request)).digest('hex');
@@ -31,7 +31,10 @@ export async function idempotent(db: Database, request: FastifyRequest, reply: F
   const [stored] = await db.select().from(idempotencyKeys).where(where);
   if (stored) {
     if (stored.requestHash !== requestHash) {
-      throw new AppError('UNPROCESSABLE', 'This Idempotency-Key was already used for a different request');
+      throw new AppError('UNPROCESSABLE', {
+        en: 'This Idempotency-Key was already used for a different request',
+        zh: '该 Idempotency-Key 已用于另一个不同的请求',
+      });
     }
     reply.header('idempotent-replayed', 'true');
     return send(reply, { statusCode: stored.statusCode, body: stored.body, headers: stored.headers });
@@ -50,7 +53,7 @@ function fingerprint(request: FastifyRequest): string {
     return JSON.stringify([request.method, request.url, request.body ?? null]);
   } catch {
     // Only a body nested beyond the stack gets here; no action takes such a body.
-    throw new AppError('BAD_REQUEST', 'The request body is nested too deeply');
+    throw new AppError('BAD_REQUEST', { en: 'The request body is nested too deeply', zh: '请求体嵌套层级过深' });
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodMessage } from './validation.js';
 
 /*
  * What Postgres can store in `text` and `jsonb`: no NUL (U+0000), and well-formed UTF-16, since an
@@ -9,8 +10,11 @@ const NUL = '\u0000';
 // String.prototype.isWellFormed is Node 20+ (ES2024); the project's lib is ES2023.
 const isWellFormed = (value: string) => (value as string & { isWellFormed(): boolean }).isWellFormed();
 
-export const NOT_WELL_FORMED = 'must be well-formed Unicode (no unpaired surrogate U+D800..U+DFFF)';
-export const HAS_NUL = 'must not contain NUL (U+0000) characters';
+export const NOT_WELL_FORMED = zodMessage({
+  en: 'must be well-formed Unicode (no unpaired surrogate U+D800..U+DFFF)',
+  zh: '必须是有效的 Unicode 文本（不得含有不成对的代理项 U+D800..U+DFFF）',
+});
+export const HAS_NUL = zodMessage({ en: 'must not contain NUL (U+0000) characters', zh: '不得包含 NUL（U+0000）字符' });
 
 /** Adds the storability checks to any string schema (free text, URLs, e-mail addresses). */
 export const storable = <S extends z.ZodString | z.ZodURL | z.ZodEmail>(schema: S) =>

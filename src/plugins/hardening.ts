@@ -5,12 +5,12 @@ import underPressure from '@fastify/under-pressure';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
-import { AppError, withRetryAfter } from '../errors.js';
+import { AppError, withRetryAfter, type Text } from '../errors.js';
 
 export interface HardeningOptions {
   /** Failed authentications allowed per client address, credential and minute before 429. */
   authFailuresPerMinute: number;
-  /** Write requests (POST, PUT, PATCH, DELETE) allowed per token and minute before 429. */
+  /** Write requests (POST, PUT, PATCH, DELETE) allowed per token (or web session) and minute before 429. */
   writesPerMinute: number;
   /** Event-loop delay (ms) beyond which requests get 503 with Retry-After instead of queueing. */
   maxEventLoopDelayMs: number;
@@ -21,8 +21,11 @@ export interface HardeningOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Counts a failed authentication; throws 429 once this client has failed too often with this credential. */
-    recordAuthFailure(request: FastifyRequest): Promise<void>;
+    /**
+     * Counts a failed authentication; throws 429 once this client has failed too often with this
+     * credential (the Authorization header, or the one given: a session cookie, a sign-in link, a pasted token).
+     */
+    recordAuthFailure(request: FastifyRequest, credential?: string): Promise<void>;
   }
 }
 
@@ -30,15 +33,15 @@ const RETRY_AFTER_OVERLOAD_SECONDS = 10;
 const WINDOW_MS = 60_000;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-const tooMany = (detail: string, retryAfterMs: number) =>
+const tooMany = (detail: Text, retryAfterMs: number) =>
   withRetryAfter(new AppError('TOO_MANY_REQUESTS', detail), Math.max(1, Math.ceil(retryAfterMs / 1000)));
 
 /**
  * The presented credential, hashed and shortened: clients behind one proxy (one address) that
  * fail with different tokens are counted apart, and no token text reaches Redis.
  */
-const credentialOf = (request: FastifyRequest) =>
-  createHash('sha256').update(request.headers.authorization ?? '').digest('hex').slice(0, 16);
+const credentialOf = (request: FastifyRequest, credential?: string) =>
+  createHash('sha256').update(credential ?? request.headers.authorization ?? '').digest('hex').slice(0, 16);
 
 /** Security headers, overload shedding, a brake on guessing tokens and one on writing too fast. */
 export default fp<HardeningOptions>(
@@ -62,12 +65,21 @@ export default fp<HardeningOptions>(
     // refused because others (at the same address) failed.
     const countFailure = app.createRateLimit({
       max: options.authFailuresPerMinute,
-      keyGenerator: (request) => `auth:${request.ip}:${credentialOf(request)}`,
+      keyGenerator: (request) => `auth:${request.ip}:${credentialOf(request, failedCredentials.get(request))}`,
     });
-    app.decorate('recordAuthFailure', async (request: FastifyRequest) => {
+    // The credential of a failure that is not the Authorization header, handed to the key generator.
+    const failedCredentials = new WeakMap<FastifyRequest, string>();
+    app.decorate('recordAuthFailure', async (request: FastifyRequest, credential?: string) => {
+      if (credential !== undefined) failedCredentials.set(request, credential);
       const limit = await countFailure(request);
       if (!limit.isAllowed && limit.isExceeded) {
-        throw tooMany('Too many failed authentications with this credential from this address; retry later', limit.ttl);
+        throw tooMany(
+          {
+            en: 'Too many failed authentications with this credential from this address; retry later',
+            zh: '此地址使用该凭据认证失败次数过多，请稍后再试',
+          },
+          limit.ttl,
+        );
       }
     });
 
@@ -75,13 +87,19 @@ export default fp<HardeningOptions>(
     // before the body is read, so a limited client costs no parsing.
     const countWrite = app.createRateLimit({
       max: options.writesPerMinute,
-      keyGenerator: (request) => `write:${request.principal?.tokenId}`,
+      keyGenerator: (request) => `write:${request.principal?.credentialId}`,
     });
     app.addHook('preParsing', async (request, _reply, payload) => {
       if (WRITE_METHODS.has(request.method) && request.principal) {
         const limit = await countWrite(request);
         if (!limit.isAllowed && limit.isExceeded) {
-          throw tooMany(`This token may make ${options.writesPerMinute} write requests a minute; retry later`, limit.ttl);
+          throw tooMany(
+            {
+              en: `This token may make ${options.writesPerMinute} write requests a minute; retry later`,
+              zh: `该令牌每分钟最多可提交 ${options.writesPerMinute} 次写入请求，请稍后再试`,
+            },
+            limit.ttl,
+          );
         }
       }
       return payload;

@@ -1,14 +1,17 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, errorCodes, render, withRetryAfter, type ErrorCode, type FieldError } from '../errors.js';
+import { AppError, errorCodes, INTERNAL_ERROR_TITLE, render, titleOf, withRetryAfter, type ErrorCode, type FieldError, type Text } from '../errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
 import { createMethodIndex } from '../http/allowed-methods.js';
-import { invalid } from '../http/validation.js';
+import { contentLanguage, languageOf } from '../http/language.js';
+import { invalid, type LocalizedValidationIssue } from '../http/validation.js';
 
 /**
  * Every 4xx/5xx leaves as application/problem+json (RFC 9457). Validation failures list each
- * field as `location.path`; 5xx details stay in the log, never in the response.
+ * field as `location.path`; 5xx details stay in the log, never in the response. Titles, details
+ * and field messages are in the language Accept-Language asks for (English or Chinese, see
+ * src/http/language.ts); `code`, `type` and the paths are the same in both.
  */
 export default fp(
   async (app) => {
@@ -17,9 +20,18 @@ export default fp(
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0]!;
       const allowed = routes.allowed(path);
-      if (allowed.length === 0) return sendProblem(request, reply, new AppError('NOT_FOUND', `No route for ${request.method} ${path}`));
+      if (allowed.length === 0) {
+        return sendProblem(request, reply, new AppError('NOT_FOUND', { en: `No route for ${request.method} ${path}`, zh: `没有 ${request.method} ${path} 这一接口` }));
+      }
       reply.header('allow', allowed.join(', '));
-      return sendProblem(request, reply, new AppError('METHOD_NOT_ALLOWED', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}`));
+      return sendProblem(
+        request,
+        reply,
+        new AppError('METHOD_NOT_ALLOWED', {
+          en: `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}`,
+          zh: `${path} 不支持 ${request.method} 方法，只支持 ${allowed.join('、')}`,
+        }),
+      );
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -28,24 +40,25 @@ export default fp(
         const location = locationName(error.validationContext);
         const errors: FieldError[] = error.validation.map((issue) => ({
           path: [location, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-          message: issue.message ?? 'is invalid',
+          // src/http/validation.ts's compiler renders both languages.
+          message: (issue as Partial<LocalizedValidationIssue>).text ?? { en: issue.message ?? 'is invalid', zh: '无效' },
         }));
         return sendProblem(request, reply, invalid(errors));
       }
       if (isDatabaseUnavailable(error)) {
         request.log.warn({ err: error }, 'database unavailable');
-        return sendProblem(request, reply, withRetryAfter(new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly'), 5));
+        return sendProblem(request, reply, withRetryAfter(new AppError('SERVICE_UNAVAILABLE', { en: 'The database is unavailable; retry shortly', zh: '数据库暂不可用，请稍后重试' }), 5));
       }
       if (error.statusCode === 503) {
         // @fastify/under-pressure: shedding load, with its Retry-After already set.
-        return sendProblem(request, reply, new AppError('SERVICE_UNAVAILABLE', error.message));
+        return sendProblem(request, reply, new AppError('SERVICE_UNAVAILABLE', { en: error.message, zh: '服务繁忙，请稍后重试' }));
       }
       if (isResponseSerializationError(error) || !error.statusCode || error.statusCode >= 500) {
         request.log.error({ err: error }, 'request failed');
-        return sendProblem(request, reply, new AppError('SERVICE_UNAVAILABLE', 'Internal error'), 500, 'Internal Server Error');
+        return sendProblem(request, reply, new AppError('SERVICE_UNAVAILABLE', { en: 'Internal error', zh: '服务器内部错误' }), 500, INTERNAL_ERROR_TITLE);
       }
       // Fastify's own client errors: malformed JSON, unsupported media type, body too large...
-      return sendProblem(request, reply, new AppError(codeForStatus(error.statusCode), error.message), error.statusCode);
+      return sendProblem(request, reply, new AppError(codeForStatus(error.statusCode), { en: error.message, zh: frameworkChinese(error) }), error.statusCode);
     });
   },
   { name: 'problem-details' },
@@ -58,25 +71,50 @@ export default fp(
 export function frameworkErrorProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   // Framework errors skip the app's hooks, so the request id header is set here.
   reply.header('x-request-id', request.id);
-  return sendProblem(request, reply, new AppError('BAD_REQUEST', `The request path is invalid (${error.code})`));
+  return sendProblem(request, reply, new AppError('BAD_REQUEST', { en: `The request path is invalid (${error.code})`, zh: `请求路径无效（${error.code}）` }));
 }
 
-function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError, status = error.statusCode, title = error.title) {
+function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError, status = error.statusCode, title: Text = titleOf(error.code)) {
+  const language = languageOf(request);
   const problem: Problem = {
     type: `urn:hazchem-tracker:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
-    title,
+    title: render(title, language),
     status,
-    detail: error.detail,
+    detail: render(error.text, language),
     instance: request.url.split('?')[0]!,
     code: status === 500 ? 'INTERNAL_ERROR' : error.code,
     requestId: request.id,
-    // Localised by Accept-Language in the work on issue 9; English until then.
-    ...(error.errors ? { errors: error.errors.map((field) => ({ path: field.path, message: render(field.message, 'en') })) } : {}),
+    ...(error.errors ? { errors: error.errors.map((field) => ({ path: field.path, message: render(field.message, language) })) } : {}),
   };
+  reply.header('content-language', contentLanguage(language));
+  varyOnLanguage(reply);
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   // RFC 6750 §3: a 401 names the scheme the client should use.
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="hazchem-tracker"');
   return reply.status(status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(problem);
+}
+
+/** Adds Accept-Language to Vary (RFC 9110 §12.5.5), keeping what is there: caches keep both languages apart. */
+function varyOnLanguage(reply: FastifyReply) {
+  const vary = reply.getHeader('vary');
+  const names = (Array.isArray(vary) ? vary.join(',') : String(vary ?? '')).split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.includes('*') || names.some((name) => name.toLowerCase() === 'accept-language')) return;
+  reply.header('vary', [...names, 'Accept-Language'].join(', '));
+}
+
+/**
+ * Fastify's own client errors (body parsing, media type, size) in Chinese, by their code; the
+ * English is Fastify's message. Any other stays generic, by status.
+ */
+const FRAMEWORK_CHINESE: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: '请求体不是有效的 JSON，但 Content-Type 为 application/json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Content-Type 为 application/json 时请求体不能为空',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '不支持该请求体类型，请以 application/json 发送',
+  FST_ERR_CTP_BODY_TOO_LARGE: '请求体过大',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: '请求体大小与 Content-Length 不符',
+};
+function frameworkChinese(error: FastifyError): string {
+  return (error.code && FRAMEWORK_CHINESE[error.code]) || `请求无法处理（HTTP ${error.statusCode}）`;
 }
 
 /** Postgres unreachable, restarting, or the pool out of connections: the client should retry. */

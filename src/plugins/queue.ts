@@ -51,6 +51,6 @@ function bearerOrBasicPassword(request: FastifyRequest): string | undefined {
   if (!basic) return undefined;
   const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
-  if (separator < 0) throw new AppError('UNAUTHORIZED', 'Basic credentials must be user:token');
+  if (separator < 0) throw new AppError('UNAUTHORIZED', { en: 'Basic credentials must be user:token', zh: 'Basic 凭据必须为 用户名:令牌 格式' });
   return decoded.slice(separator + 1);
 }

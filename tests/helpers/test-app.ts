@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { buildApp, type App, type AppConfig } from '../../src/app.js';
+import { buildApp, type App, type AppConfig, type AppDependencies } from '../../src/app.js';
 import type { Clock } from '../../src/plugins/clock.js';
 import { watchContract } from './contract-check.js';
 import { createTestDatabase, type TestDatabase, type TestDriver } from './database.js';
@@ -25,12 +25,18 @@ export const testConfig: AppConfig = {
 /** Flows that must hold on both drivers run once per entry (`describe.each(drivers)`). */
 export const drivers: TestDriver[] = ['postgres', 'pglite'];
 
-export function useTestApp(options: { clock?: Clock; config?: Partial<AppConfig>; driver?: TestDriver } = {}): TestContext {
+export function useTestApp(
+  options: { clock?: Clock; config?: Partial<AppConfig>; driver?: TestDriver; deps?: () => Partial<Omit<AppDependencies, 'database'>> } = {},
+): TestContext {
   const context = {} as TestContext;
   let contractViolations = (): string[] => [];
   beforeAll(async () => {
     context.database = await createTestDatabase({ driver: options.driver ?? 'postgres' });
-    context.app = await buildApp({ ...testConfig, ...options.config }, { database: await context.database.open(), ...(options.clock ? { clock: options.clock } : {}) });
+    context.app = await buildApp(
+      { ...testConfig, ...options.config },
+      // `deps` is called here, once the file's beforeAll hooks registered earlier (an SMTP sink, say) have run.
+      { database: await context.database.open(), ...(options.clock ? { clock: options.clock } : {}), ...options.deps?.() },
+    );
     contractViolations = watchContract(context.app);
     await context.app.ready();
   });

@@ -33,7 +33,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         items: page.map((row) => ({
           id: row.id,
           at: row.at.toISOString(),
-          actor: { tokenId: row.actorTokenId, role: row.actorRole, department: row.actorDepartment },
+          actor: { tokenId: row.actorTokenId, role: row.actorRole, department: row.actorDepartment, email: row.actorEmail },
           action: row.action,
           entityType: row.entityType,
           entityId: row.entityId,

@@ -4,7 +4,7 @@ import { text } from '../../http/text.js';
 
 /** What the audit log records; `AuditEvent` (audit.service.ts) only accepts these, so the contract cannot drift. */
 export const auditEntityTypeSchema = z
-  .enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'reminder', 'webhook', 'plan'])
+  .enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'reminder', 'webhook', 'plan', 'account', 'sign-in-link'])
   .meta({ id: 'AuditEntityType' });
 export const auditActionSchema = z
   .enum([
@@ -19,8 +19,12 @@ export const auditActionSchema = z
     'token.revoke',
     'reminder-policy.set',
     'reminder.retry',
+    'reminder.test',
     'webhook.set',
     'webhook.delete',
+    'account.create',
+    'account.delete',
+    'sign-in-link.issue',
   ])
   .meta({ id: 'AuditAction' });
 export const actorRoleSchema = z.enum(['department', 'office', 'admin', 'system']).describe('system: the command line or the service itself');
@@ -35,6 +39,8 @@ export const auditQuerySchema = z.object({
   entityId: text(200).optional().describe('e.g. hazchem-2017/2017Q3/work-safety'),
   action: auditActionSchema.optional(),
   actorDepartment: text(100).optional(),
+  department: text(100).optional().describe('Rows about this unit: its reports, liaisons (test reminders included) and webhook'),
+  period: text(20).optional().describe('Rows about this period (e.g. 2017Q3): its reports and its deadline'),
   from: boundedInstant().optional(),
   to: boundedInstant().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -45,7 +51,12 @@ export const auditEntrySchema = z
   .object({
     id: z.number().int(),
     at: z.iso.datetime({ offset: true }),
-    actor: z.object({ tokenId: z.string().nullable(), role: actorRoleSchema, department: z.string().nullable() }),
+    actor: z.object({
+      tokenId: z.string().nullable(),
+      role: actorRoleSchema,
+      department: z.string().nullable(),
+      email: z.string().nullable().describe('The person, when they signed in to the web app with a link; null for API tokens and the command line'),
+    }),
     action: auditActionSchema,
     entityType: auditEntityTypeSchema,
     entityId: z.string(),
@@ -59,7 +70,7 @@ export const auditEntrySchema = z
       {
         id: 1042,
         at: '2017-10-16T01:00:00.000Z',
-        actor: { tokenId: '6d1f0c1e-8a8e-4b7a-9a43-0f4b5f7b3f10', role: 'office', department: null },
+        actor: { tokenId: null, role: 'office', department: null, email: 'wang.fang@example.gov.cn' },
         action: 'report.return',
         entityType: 'report',
         entityId: 'hazchem-2017/2017Q3/work-safety',

@@ -9,6 +9,8 @@ export interface Actor {
   role: 'department' | 'office' | 'admin' | 'system';
   departmentCode: string | null;
   requestId: string | null;
+  /** The person, when they signed in to the web app with a link (sessions); absent for tokens and the CLI. */
+  email?: string | null;
 }
 
 export const systemActor: Actor = { tokenId: null, role: 'system', departmentCode: null, requestId: null };
@@ -31,6 +33,7 @@ export function recordAudit(db: Queryable, actor: Actor, at: Date, event: AuditE
     actorTokenId: actor.tokenId,
     actorRole: actor.role,
     actorDepartment: actor.departmentCode,
+    actorEmail: actor.email ?? null,
     requestId: actor.requestId,
     action: event.action,
     entityType: event.entityType,

@@ -50,7 +50,7 @@ async function buildDirectory(db: Queryable): Promise<Directory> {
 
 export function requireDepartment(directory: Directory, code: string): Department {
   const department = directory.get(code);
-  if (!department) throw notFound(`Department ${code} does not exist`);
+  if (!department) throw notFound({ en: `Department ${code} does not exist`, zh: `单位 ${code} 不存在` });
   return department;
 }
 

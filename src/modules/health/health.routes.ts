@@ -39,7 +39,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         await app.database.ping();
       } catch (error) {
         // Like every 503 of the contract, it says when to look again.
-        throw withRetryAfter(new AppError('SERVICE_UNAVAILABLE', `database unreachable: ${(error as Error).message}`), 5);
+        throw withRetryAfter(new AppError('SERVICE_UNAVAILABLE', { en: `database unreachable: ${(error as Error).message}`, zh: `数据库无法连接：${(error as Error).message}` }), 5);
       }
       return { status: 'ready' as const, database: app.database.driver };
     },

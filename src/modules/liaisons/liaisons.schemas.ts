@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailSchema } from '../../http/email.js';
 import { text } from '../../http/text.js';
+import { zodMessage } from '../../http/validation.js';
 import { departmentKindSchema } from '../departments/departments.schemas.js';
 import { departmentRefSchema } from '../plans/plans.schemas.js';
 
@@ -16,7 +17,10 @@ const phone = z
   .trim()
   .regex(
     PHONE,
-    'must be a phone number: 5 to 30 characters among digits, spaces and + - ( ), optionally followed by an extension of up to 6 digits after 转, 分机, ext. or x (e.g. 021-23111111, 12345678 转 801, 021-12345678-801)',
+    zodMessage({
+      en: 'must be a phone number: 5 to 30 characters among digits, spaces and + - ( ), optionally followed by an extension of up to 6 digits after 转, 分机, ext. or x (e.g. 021-23111111, 12345678 转 801, 021-12345678-801)',
+      zh: '必须是电话号码：5 至 30 个数字、空格或 + - ( ) 字符，可在“转”“分机”“ext.”或“x”后加最多 6 位分机号（如 021-23111111、12345678 转 801、021-12345678-801）',
+    }),
   )
   .describe('e.g. 021-23111111, 12345678 转 801 or 021-12345678-801');
 const email = emailSchema();

@@ -21,7 +21,10 @@ function view(department: Department, row: repository.LiaisonRow) {
 async function requireReportingUnit(db: Queryable, code: string): Promise<Department> {
   const department = requireDepartment(await loadDirectory(db), code);
   if (!isReportingUnit(department)) {
-    throw new AppError('UNPROCESSABLE', `${department.name} is a collective; its member units name their own liaisons`);
+    throw new AppError('UNPROCESSABLE', {
+      en: `${department.name} is a collective; its member units name their own liaisons`,
+      zh: `${department.name} 是集合单位，由其成员单位各自登记联络员`,
+    });
   }
   return department;
 }
@@ -29,7 +32,7 @@ async function requireReportingUnit(db: Queryable, code: string): Promise<Depart
 export async function getLiaisons(db: Queryable, code: string) {
   const department = await requireReportingUnit(db, code);
   const row = await repository.findLiaisons(db, code);
-  if (!row) throw notFound(`${department.name} has not named its liaisons yet`);
+  if (!row) throw notFound({ en: `${department.name} has not named its liaisons yet`, zh: `${department.name} 尚未登记联络员` });
   return view(department, row);
 }
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { boundedInstant } from '../../http/instant.js';
+import { zodMessage } from '../../http/validation.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
 
 const phaseRefSchema = z.object({ code: z.string(), name: z.string() });
 
 export const periodIdSchema = z
   .string()
-  .regex(/^(\d{4}Q[1-4]|summary)$/, 'must be a quarter such as 2017Q3, or summary')
+  .regex(/^(\d{4}Q[1-4]|summary)$/, zodMessage({ en: 'must be a quarter such as 2017Q3, or summary', zh: '必须是季度（如 2017Q3）或 summary' }))
   .meta({ examples: ['2017Q3'] });
 
 export const periodSchema = z

@@ -43,7 +43,7 @@ export async function listPeriodViews(db: Queryable, planCode: string) {
 
 export async function requirePeriod(db: Queryable, plan: Plan, periodId: string): Promise<PeriodRow> {
   const period = await repository.findPeriod(db, plan.id, periodId);
-  if (!period) throw notFound(`Plan ${plan.code} has no reporting period ${periodId}`);
+  if (!period) throw notFound({ en: `Plan ${plan.code} has no reporting period ${periodId}`, zh: `计划 ${plan.code} 没有报送期 ${periodId}` });
   return period;
 }
 
@@ -51,8 +51,15 @@ export async function requirePeriod(db: Queryable, plan: Plan, periodId: string)
 function assertAfterPeriod(period: PeriodRow, dueAt: Date, timeZone: string) {
   const periodOver = localInstant(addDaysToDay(period.endsOn, 1), '00:00', timeZone);
   if (dueAt < periodOver) {
-    throw new AppError('UNPROCESSABLE', `The deadline of ${period.id} cannot fall before the period ends`, [
-      { path: 'body.dueAt', message: `must be at or after ${formatInZone(periodOver, timeZone)}, when ${period.id} (to ${period.endsOn}) is over` },
+    const earliest = formatInZone(periodOver, timeZone);
+    throw new AppError('UNPROCESSABLE', { en: `The deadline of ${period.id} cannot fall before the period ends`, zh: `${period.id} 的报送时限不能早于报送期结束` }, [
+      {
+        path: 'body.dueAt',
+        message: {
+          en: `must be at or after ${earliest}, when ${period.id} (to ${period.endsOn}) is over`,
+          zh: `不得早于 ${earliest}，即 ${period.id}（截至 ${period.endsOn}）结束之时`,
+        },
+      },
     ]);
   }
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { zodMessage } from '../../http/validation.js';
 
-const quarterId = z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter such as 2017Q2');
-const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm');
+const quarterId = z.string().regex(/^\d{4}Q[1-4]$/, zodMessage({ en: 'must be a quarter such as 2017Q2', zh: '必须是季度，如 2017Q2' }));
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, zodMessage({ en: 'must be HH:mm', zh: '必须是 HH:mm 格式的时间' }));
 
 /**
  * How a plan's reporting periods and default deadlines are derived; stored per plan so the

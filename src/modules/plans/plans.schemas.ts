@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { text } from '../../http/text.js';
+import { zodMessage } from '../../http/validation.js';
 import { calendarWarningSchema } from '../periods/calendar-coverage.js';
 import { reportingRuleSchema } from '../periods/reporting-rule.js';
 
 export const planCodeSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-kebab plan code such as hazchem-2017')
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, zodMessage({ en: 'must be a lower-kebab plan code such as hazchem-2017', zh: '必须是小写字母、数字和连字符组成的计划代码，如 hazchem-2017' }))
   .meta({ examples: ['hazchem-2017'] });
 
 export const departmentCodeSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-kebab department code such as work-safety')
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, zodMessage({ en: 'must be a lower-kebab department code such as work-safety', zh: '必须是小写字母、数字和连字符组成的单位代码，如 work-safety' }))
   .meta({ examples: ['work-safety'] });
 
 const isoDate = z.iso.date();
@@ -138,7 +139,7 @@ export const measureQuerySchema = z.object({
  * calendar, which the deadlines are counted on, only covers recent years anyway.
  */
 const campaignDate = isoDate.refine((day) => day >= '2000-01-01' && day <= '2100-12-31', {
-  error: 'must be between 2000-01-01 and 2100-12-31',
+  error: zodMessage({ en: 'must be between 2000-01-01 and 2100-12-31', zh: '必须在 2000-01-01 至 2100-12-31 之间' }),
 });
 
 export const copyPlanBodySchema = z
@@ -146,7 +147,7 @@ export const copyPlanBodySchema = z
     code: planCodeSchema.describe('Code of the new plan; 409 if a plan already has it').meta({ examples: ['hazchem-2027'] }),
     copyFrom: planCodeSchema.describe('Code of the plan whose 分工表 and timeline are copied; 404 if unknown'),
     startsOn: campaignDate
-      .refine((day) => day.endsWith('-01'), { error: 'must be the first day of a month' })
+      .refine((day) => day.endsWith('-01'), { error: zodMessage({ en: 'must be the first day of a month', zh: '必须是某月的第一天' }) })
       .describe(
         "New start of the plan's earliest phase, the first day of a month. Every phase and stage moves by the same number of whole months.",
       )

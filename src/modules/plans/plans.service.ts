@@ -46,7 +46,7 @@ export const listPlans = (db: Queryable) => repository.listPlans(db);
 
 export async function requirePlan(db: Queryable, code: string): Promise<Plan> {
   const plan = await repository.findPlan(db, code);
-  if (!plan) throw notFound(`Plan ${code} does not exist`);
+  if (!plan) throw notFound({ en: `Plan ${code} does not exist`, zh: `计划 ${code} 不存在` });
   return plan;
 }
 
@@ -107,7 +107,7 @@ async function buildPlanStructure(db: Queryable, code: string): Promise<PlanStru
 
 export function findMeasure(structure: PlanStructure, no: number): MeasureView {
   const measure = structure.measures.find((candidate) => candidate.no === no);
-  if (!measure) throw notFound(`Plan ${structure.plan.code} has no measure ${no}`);
+  if (!measure) throw notFound({ en: `Plan ${structure.plan.code} has no measure ${no}`, zh: `计划 ${structure.plan.code} 没有措施 ${no}` });
   return measure;
 }
 
@@ -123,13 +123,13 @@ export async function listMeasures(db: Queryable, code: string, filter: MeasureF
   if (filter.category !== undefined) {
     const ordinals = new Set(result.map((measure) => measure.category.ordinal));
     if (!ordinals.has(filter.category)) {
-      throw invalid([{ path: 'query.category', message: `plan ${code} has categories ${[...ordinals].join(', ')}` }]);
+      throw invalid([{ path: 'query.category', message: { en: `plan ${code} has categories ${[...ordinals].join(', ')}`, zh: `计划 ${code} 的类别只有 ${[...ordinals].join('、')}` } }]);
     }
     result = result.filter((measure) => measure.category.ordinal === filter.category);
   }
   if (filter.department !== undefined) {
     const department = (await loadDirectory(db)).get(filter.department);
-    if (!department) throw invalid([{ path: 'query.department', message: `no department has code ${filter.department}` }]);
+    if (!department) throw invalid([{ path: 'query.department', message: { en: `no department has code ${filter.department}`, zh: `没有代码为 ${filter.department} 的单位` } }]);
     const measureNos = new Set(assignmentsOf(structure, department).map((assignment) => assignment.measureNo));
     result = result.filter((measure) => measureNos.has(measure.no));
   }
@@ -145,7 +145,7 @@ export async function copyPlan(db: Database, actor: Actor, at: Date, input: Copy
   const code = await db.transaction(async (tx) => {
     const source = await requirePlan(tx, input.copyFrom);
     const earliestStart = (await repository.listPhases(tx, source.id)).map((phase) => phase.startsOn).sort()[0];
-    if (earliestStart === undefined) throw new AppError('CONFLICT', `Plan ${source.code} has no phases to move`);
+    if (earliestStart === undefined) throw new AppError('CONFLICT', { en: `Plan ${source.code} has no phases to move`, zh: `计划 ${source.code} 没有可平移的阶段` });
     const months = monthsBetween(earliestStart, input.startsOn);
     const fields = {
       code: input.code,
@@ -155,7 +155,7 @@ export async function copyPlan(db: Database, actor: Actor, at: Date, input: Copy
       issuedOn: input.issuedOn ?? shiftDay(source.issuedOn, months),
     };
     const copy = await insertPlanCopy(tx, source, fields, months);
-    if (!copy) throw new AppError('CONFLICT', `Plan ${input.code} already exists`);
+    if (!copy) throw new AppError('CONFLICT', { en: `Plan ${input.code} already exists`, zh: `计划 ${input.code} 已存在` });
     await syncPlanPeriods(tx, copy);
     await copyPolicy(tx, source.id, copy.id, at);
     const phases = await repository.listPhases(tx, copy.id);

@@ -31,7 +31,7 @@ export async function revokeFeedToken(db: Queryable, departmentCode: string): Pr
 
 async function assertFeedToken(db: Queryable, departmentCode: string, token: string) {
   const [row] = await db.select().from(calendarFeeds).where(eq(calendarFeeds.departmentCode, departmentCode));
-  if (!row || row.tokenHash !== hash(token)) throw new AppError('NOT_FOUND', 'No calendar feed at this address');
+  if (!row || row.tokenHash !== hash(token)) throw new AppError('NOT_FOUND', { en: 'No calendar feed at this address', zh: '此地址没有日历订阅' });
 }
 
 /**

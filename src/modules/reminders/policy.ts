@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailSchema } from '../../http/email.js';
+import { zodMessage } from '../../http/validation.js';
 import type { Escalation } from '../../db/schema/index.js';
 import { addDaysToDay, dayInZone, localInstant, workingDayAfter } from '../periods/deadlines.js';
 
@@ -8,11 +9,11 @@ export const reminderPolicySchema = z
     offsetsDays: z
       .array(z.number().int().min(1).max(60))
       .max(10)
-      .refine((offsets) => new Set(offsets).size === offsets.length, 'offsets must be distinct')
+      .refine((offsets) => new Set(offsets).size === offsets.length, zodMessage({ en: 'offsets must be distinct', zh: '提前天数不得重复' }))
       .describe('Days before the deadline on which to remind'),
     sendTime: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm')
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, zodMessage({ en: 'must be HH:mm', zh: '必须是 HH:mm 格式的时间' }))
       .describe('Local send time in the plan time zone'),
     escalation: z.strictObject({
       afterWorkingDays: z.number().int().min(1).max(30).describe('First overdue reminder: this many working days after the deadline'),

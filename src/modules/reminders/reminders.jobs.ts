@@ -71,13 +71,15 @@ async function loadMessageInput(db: Database, row: repository.ReminderRow, deps:
   return {
     submitted: Boolean(report?.firstSubmittedAt),
     liaisons,
+    apiUrl: `${deps.publicBaseUrl}/v1/plans/${plan.code}/periods/${row.periodId}/reports/${department.code}`,
     input: {
       plan: { title: plan.title, documentNo: plan.documentNo, timeZone: plan.reportingRule.timeZone },
       period: { id: row.periodId, dueAt: period!.dueAt },
       department: { code: department.code, name: department.name },
       officerName: liaisons?.officer.name ?? null,
       openTasks,
-      reportUrl: `${deps.publicBaseUrl}/v1/plans/${plan.code}/periods/${row.periodId}/reports/${department.code}`,
+      // The web app's report page (it signs the liaison in first); webhooks also get the API's address.
+      reportUrl: `${deps.publicBaseUrl}/reports/${plan.code}/${row.periodId}/${department.code}`,
       kind: row.kind,
     },
   };
@@ -104,7 +106,7 @@ async function settle(deps: DeliveryDeps, claim: repository.ReminderRow, status:
 async function carryOut(deps: DeliveryDeps, row: repository.ReminderRow, at: Date): Promise<Settled> {
   const newer = await repository.findSuperseding(deps.db, row, at);
   if (newer) return settle(deps, row, 'cancelled', { cancelledAt: at, lastError: `superseded by ${newer.kind}`, updatedAt: at });
-  const { submitted, liaisons, input } = await loadMessageInput(deps.db, row, deps);
+  const { submitted, liaisons, input, apiUrl } = await loadMessageInput(deps.db, row, deps);
   if (submitted) return settle(deps, row, 'cancelled', { cancelledAt: at, updatedAt: at });
   const message = composeReminder({ ...input, now: at });
   if (row.channel === 'email') {
@@ -118,7 +120,7 @@ async function carryOut(deps: DeliveryDeps, row: repository.ReminderRow, at: Dat
     if (!webhook) return settle(deps, row, 'cancelled', { cancelledAt: at, lastError: 'webhook removed', updatedAt: at });
     const { reportUrl, openTasks, department } = input;
     const overdue = row.kind.startsWith('overdue');
-    await postWebhook(webhook.url, webhook.secret, { event: 'reminder', id: row.id, kind: row.kind, plan: input.plan.title, period: row.periodId, dueAt: input.period.dueAt.toISOString(), department, overdue, openTasks, reportUrl, subject: message.subject, text: message.text }, at, deps.webhookAllowedNetworks);
+    await postWebhook(webhook.url, webhook.secret, { event: 'reminder', id: row.id, kind: row.kind, plan: input.plan.title, period: row.periodId, dueAt: input.period.dueAt.toISOString(), department, overdue, openTasks, reportUrl, apiUrl, subject: message.subject, text: message.text }, at, deps.webhookAllowedNetworks);
   }
   return settle(deps, row, 'sent', { sentAt: at, lastError: null, updatedAt: at }, message);
 }

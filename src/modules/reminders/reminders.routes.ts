@@ -125,8 +125,9 @@ export const reminderRoutes: FastifyPluginAsyncZod<ReminderRouteOptions> = async
     schema: {
       ...secured,
       operationId: 'listNotifications',
-      summary: "The unit's in-app reminder feed, newest first",
-      description: 'The reminders the unit has received in the app, newest first, up to `limit`.',
+      summary: "The unit's in-app feed of reminders and review notices, newest first",
+      description:
+        'The reminders the unit has received in the app, and the office’s review notices (【审核通过】, 【退回】 with the reason; reminderId null), newest first, up to `limit`.',
       params: departmentParamsSchema,
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
       response: { 200: notificationsSchema, ...errors },

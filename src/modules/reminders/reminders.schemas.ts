@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { storable, text } from '../../http/text.js';
+import { zodMessage } from '../../http/validation.js';
 import { periodIdSchema } from '../periods/periods.schemas.js';
 import { departmentCodeSchema, departmentRefSchema, planCodeSchema } from '../plans/plans.schemas.js';
 
@@ -66,7 +67,7 @@ export const reminderQuerySchema = z.object({
   cursor: z
     .string()
     .max(200)
-    .regex(/^[\w-]+$/, 'must be a nextCursor from this list')
+    .regex(/^[\w-]+$/, zodMessage({ en: 'must be a nextCursor from this list', zh: '必须是本列表返回的 nextCursor' }))
     .optional()
     .describe('The previous page’s nextCursor; pages stay consistent while reminders are added or change state'),
   offset: z.coerce
@@ -77,14 +78,14 @@ export const reminderQuerySchema = z.object({
     .default(0)
     .meta({ deprecated: true })
     .describe('Kept for older clients; not together with cursor. Rows added or moved meanwhile shift the pages, so prefer cursor.'),
-}).refine((query) => !(query.cursor && query.offset), { path: ['offset'], message: 'use either cursor or offset, not both' });
+}).refine((query) => !(query.cursor && query.offset), { path: ['offset'], message: zodMessage({ en: 'use either cursor or offset, not both', zh: 'cursor 与 offset 只能二选一' }) });
 
 export const reminderParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647).meta({ examples: [4211] }) });
 
 export const webhookBodySchema = z
   .strictObject({
     url: storable(z.url({ protocol: /^https?$/ }).max(2000)),
-    secret: text(200).refine((value) => value.length >= 16, 'must be at least 16 characters').optional().describe('HMAC key; generated when absent'),
+    secret: text(200).refine((value) => value.length >= 16, zodMessage({ en: 'must be at least 16 characters', zh: '至少 16 个字符' })).optional().describe('HMAC key; generated when absent'),
   })
   .meta({ examples: [{ url: 'https://oa.example.gov.cn/hooks/hazchem' }] });
 

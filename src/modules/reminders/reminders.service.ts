@@ -46,13 +46,13 @@ function decodeCursor(cursor: string): { sendAt: Date; id: number } {
   } catch {
     // Falls through to the 400 below.
   }
-  throw invalid([{ path: 'query.cursor', message: 'must be a nextCursor from this list' }]);
+  throw invalid([{ path: 'query.cursor', message: { en: 'must be a nextCursor from this list', zh: '必须是本列表返回的 nextCursor' } }]);
 }
 
 /** The office's reminder view: every reminder with its state, and who cannot be reached. */
 export async function listReminderView(db: Queryable, query: ReminderQuery) {
   const plan = query.plan ? await findPlan(db, query.plan) : undefined;
-  if (query.plan && !plan) throw notFound(`Plan ${query.plan} does not exist`);
+  if (query.plan && !plan) throw notFound({ en: `Plan ${query.plan} does not exist`, zh: `计划 ${query.plan} 不存在` });
   const filter = { planId: plan?.id, periodId: query.period, departmentCode: query.department };
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   // One row more than the page tells whether there is a next one.
@@ -94,9 +94,12 @@ export async function listReminderView(db: Queryable, query: ReminderQuery) {
  */
 export async function retryReminder(db: Database, actor: Actor, at: Date, id: number) {
   const row = await repository.findReminder(db, id);
-  if (!row) throw notFound(`Reminder ${id} does not exist`);
+  if (!row) throw notFound({ en: `Reminder ${id} does not exist`, zh: `催报 ${id} 不存在` });
   if (row.status === 'planned' || row.status === 'sending' || row.status === 'sent') {
-    throw new AppError('CONFLICT', `Reminder ${id} is ${row.status}; only failed, unreachable, cancelled or recorded reminders are retried`);
+    throw new AppError('CONFLICT', {
+      en: `Reminder ${id} is ${row.status}; only failed, unreachable, cancelled or recorded reminders are retried`,
+      zh: `催报 ${id} 的状态为 ${row.status}；只有发送失败（failed）、无法送达（unreachable）、已取消（cancelled）或已记录（recorded）的催报可以重发`,
+    });
   }
   return db.transaction(async (tx) => {
     const updated = await repository.update(tx, id, { status: 'planned', sendAt: at, attempts: 0, lastError: null, cancelledAt: null, updatedAt: at });
@@ -122,7 +125,7 @@ export async function setWebhook(db: Database, actor: Actor, at: Date, departmen
 export async function removeWebhook(db: Database, actor: Actor, at: Date, departmentCode: string) {
   await db.transaction(async (tx) => {
     const before = await repository.findWebhook(tx, departmentCode);
-    if (!before) throw notFound(`${departmentCode} has no webhook`);
+    if (!before) throw notFound({ en: `${departmentCode} has no webhook`, zh: `${departmentCode} 未设置 Webhook` });
     await repository.deleteWebhook(tx, departmentCode);
     await recordAudit(tx, actor, at, { action: 'webhook.delete', entityType: 'webhook', entityId: departmentCode, before: { url: before.url }, after: null });
   });

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import type { Text } from '../../errors.js';
 
 /**
  * Where a webhook may be sent. A department names the URL, so without this check it could make
@@ -22,7 +23,7 @@ export interface RefusedTarget {
   /** True when the name did not resolve (may be temporary), false when the target is refused. */
   unresolved: boolean;
   /** Says what is wrong without naming the resolved address (it may be an intranet detail). */
-  reason: string;
+  reason: Text;
 }
 
 export type TargetCheck = CheckedTarget | RefusedTarget;
@@ -35,7 +36,7 @@ const NEVER_ALLOWED_RANGES = new Set(['linkLocal', 'unspecified', 'multicast', '
 
 const LOOKUP_TIMEOUT_MS = 5_000;
 
-const refused = (reason: string): RefusedTarget => ({ ok: false, unresolved: false, reason });
+const refused = (reason: Text): RefusedTarget => ({ ok: false, unresolved: false, reason });
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -43,15 +44,18 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 const words = (range: string) => range.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase();
 
 /** Why this address may not be reached, or null when it may. */
-function addressRefusal(address: Address, allowed: ReadonlyArray<[Address, number]>): string | null {
+function addressRefusal(address: Address, allowed: ReadonlyArray<[Address, number]>): Text | null {
   const range = address.range();
-  if (METADATA_ADDRESSES.includes(address.toString())) return 'points to a cloud metadata address, which webhooks may never reach';
-  if (NEVER_ALLOWED_RANGES.has(range)) return `points to an address webhooks may never reach (${words(range)})`;
+  if (METADATA_ADDRESSES.includes(address.toString())) return { en: 'points to a cloud metadata address, which webhooks may never reach', zh: '指向云元数据地址，Webhook 不得访问' };
+  if (NEVER_ALLOWED_RANGES.has(range)) return { en: `points to an address webhooks may never reach (${words(range)})`, zh: `指向 Webhook 不得访问的地址（${words(range)}）` };
   // Public addresses are 'unicast' in ipaddr.js; every other range (loopback, private, uniqueLocal,
   // carrierGradeNat, reserved, 6to4, …) is internal, special-purpose or embeds another address.
   if (range === 'unicast') return null;
   if (allowed.some((network) => network[0].kind() === address.kind() && address.match(network))) return null;
-  return `points to a non-public address (${words(range)}); the operator may allow such networks with WEBHOOK_ALLOWED_NETWORKS`;
+  return {
+    en: `points to a non-public address (${words(range)}); the operator may allow such networks with WEBHOOK_ALLOWED_NETWORKS`,
+    zh: `指向非公网地址（${words(range)}）；运维人员可通过 WEBHOOK_ALLOWED_NETWORKS 放行此类网段`,
+  };
 }
 
 async function resolveAll(hostname: string): Promise<Array<{ address: string; family: number }> | null> {
@@ -76,14 +80,14 @@ export async function checkWebhookTarget(raw: string, allowedNetworks: readonly 
   try {
     url = new URL(raw);
   } catch {
-    return refused('must be an absolute http or https URL');
+    return refused({ en: 'must be an absolute http or https URL', zh: '必须是完整的 http 或 https 地址' });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return refused('must use http or https');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return refused({ en: 'must use http or https', zh: '必须使用 http 或 https' });
   // Credentials in the URL would be stored, shown and logged with it; use the signing secret instead.
-  if (url.username || url.password) return refused('must not contain a user name or password');
+  if (url.username || url.password) return refused({ en: 'must not contain a user name or password', zh: '不得包含用户名或密码' });
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const found = await resolveAll(hostname);
-  if (!found) return { ok: false, unresolved: true, reason: `the host name ${hostname} did not resolve` };
+  if (!found) return { ok: false, unresolved: true, reason: { en: `the host name ${hostname} did not resolve`, zh: `主机名 ${hostname} 无法解析` } };
   const allowed = allowedNetworks.map((cidr) => ipaddr.parseCIDR(cidr));
   // Any one internal address refuses the name: the connection could land on any of them.
   for (const entry of found) {

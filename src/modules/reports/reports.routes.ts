@@ -12,6 +12,7 @@ import {
   versionSchema,
   writeHeadersSchema,
 } from './reports.schemas.js';
+import { composeReviewNotice, mailReviewNotice, recordReviewNotice, type ReviewNotice } from './review-notice.js';
 import * as service from './reports.service.js';
 
 const tags = ['reports'];
@@ -20,10 +21,9 @@ const readErrors = problemResponses(400, 401, 403, 404, 422);
 const writeErrors = problemResponses(400, 401, 403, 404, 409, 412, 422);
 const withEtag = (report: service.ReportView) => ({ etag: service.etagOf(report.version) });
 
-export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
+export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = async (app, options) => {
   const scope = { departmentParam: 'department' };
   const ownOrOffice = app.authorize(['department', 'office'], scope);
-  const own = app.authorize(['department'], scope);
   const office = app.authorize(['office']);
 
   app.get(
@@ -50,13 +50,14 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     base,
     {
-      onRequest: own,
+      onRequest: ownOrOffice,
       schema: {
         tags,
         security: bearerSecurity,
         operationId: 'saveReportDraft',
         summary: 'Save the report as a draft',
-        description: 'Replaces the entries. Allowed while the report is not started, a draft or returned. Send If-Match to avoid overwriting a newer version.',
+        description:
+          'Replaces the entries. Allowed while the report is not started, a draft or returned. Send If-Match to avoid overwriting a newer version. Saved by the office, it is entered on the unit’s behalf (a report sent on paper) and marked enteredByOffice.',
         params: reportParamsSchema,
         headers: writeHeadersSchema,
         body: saveReportBodySchema,
@@ -83,7 +84,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     app.post(
       `${base}/${name}`,
       {
-        onRequest: options.office ? office : own,
+        onRequest: options.office ? office : ownOrOffice,
         schema: {
           tags,
           security: bearerSecurity,
@@ -108,7 +109,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     'submit',
     {
       summary: 'Submit the report to the office',
-      description: 'From draft or returned. Every required row needs an entry. A submission after dueAt is accepted and marked late.',
+      description:
+        'From draft or returned. Every required row needs an entry. A submission after dueAt is accepted and marked late. Submitted by the office, it is entered on the unit’s behalf and marked enteredByOffice.',
       office: false,
     },
     async (request, actor, at, inTransaction) => {
@@ -121,16 +123,43 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       return report;
     },
   );
+
+  /**
+   * A review tells the unit: an in-app notice written in the review's transaction, and, with SMTP,
+   * an e-mail to its liaisons once the review has committed. The e-mail is not awaited: the review
+   * stands and answers whatever the mail server does.
+   */
+  const reviewed = async (at: Date, inTransaction: service.InTransaction, review: (inTransaction: service.InTransaction) => Promise<service.ReportView>) => {
+    let notice: ReviewNotice | undefined;
+    const report = await review(async (tx, written) => {
+      notice = composeReviewNotice(written, options.publicBaseUrl);
+      await recordReviewNotice(tx, written, notice, at);
+      await inTransaction(tx, written);
+    });
+    const onFailure = (code: string) => app.log.warn({ code, department: report.department.code }, 'review notice e-mail not sent');
+    void mailReviewNotice({ db: app.db, mailer: app.mailer, onFailure }, report, notice!);
+    return report;
+  };
+
+  const noticeText = 'The unit gets an in-app notice (GET /v1/departments/{code}/notifications) and, with SMTP, an e-mail to its liaisons.';
   action(
     'accept',
-    { summary: 'Accept a submitted report (office)', description: 'From submitted.', office: true },
-    (request, actor, at, inTransaction) => service.accept(app.db, actor, at, request.params, request.headers['if-match'], inTransaction),
+    { summary: 'Accept a submitted report (office)', description: `From submitted (审核通过). ${noticeText}`, office: true },
+    (request, actor, at, inTransaction) =>
+      reviewed(at, inTransaction, (withNotice) => service.accept(app.db, actor, at, request.params, request.headers['if-match'], withNotice)),
   );
   action(
     'return',
-    { summary: 'Return a submitted report with a reason (office)', description: 'From submitted; the unit edits and resubmits.', office: true, body: returnBodySchema },
+    {
+      summary: 'Return a submitted report with a reason (office)',
+      description: `From submitted; the unit edits and resubmits (退回). ${noticeText} The notice carries the reason.`,
+      office: true,
+      body: returnBodySchema,
+    },
     (request, actor, at, inTransaction) =>
-      service.returnReport(app.db, actor, at, request.params, (request.body as z.infer<typeof returnBodySchema>).reason, request.headers['if-match'], inTransaction),
+      reviewed(at, inTransaction, (withNotice) =>
+        service.returnReport(app.db, actor, at, request.params, (request.body as z.infer<typeof returnBodySchema>).reason, request.headers['if-match'], withNotice),
+      ),
   );
 
   app.get(

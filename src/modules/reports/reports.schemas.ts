@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../http/text.js';
+import { zodMessage } from '../../http/validation.js';
 import { periodIdSchema } from '../periods/periods.schemas.js';
 import { departmentCodeSchema, departmentRefSchema, planCodeSchema } from '../plans/plans.schemas.js';
 
@@ -85,6 +86,7 @@ export const reportSchema = z
     late: z.boolean().nullable().describe('Whether the first submission came after dueAt; null before it'),
     reviewedAt: instant.nullable(),
     returnReason: z.string().nullable(),
+    enteredByOffice: z.boolean().describe('The current version was entered by the office on the unit’s behalf (a report sent on paper)'),
     entries: z.array(entrySchema),
     tasks: z.array(carriedTaskSchema).describe('The rows this unit reports on'),
   })
@@ -103,6 +105,7 @@ export const reportSchema = z
         late: false,
         reviewedAt: null,
         returnReason: null,
+        enteredByOffice: false,
         entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }],
         tasks: [{ measureNo: 1, taskSeq: 1, content: '加强负有危险化学品安全监管职责部门的监管力量,…', role: 'responsible', via: null, required: true }],
       },
@@ -117,10 +120,12 @@ export const versionSchema = z
     late: z.boolean().nullable(),
     reason: z.string().nullable(),
     actorTokenId: z.string().nullable(),
+    actorEmail: z.string().nullable().describe('The person who acted, when they signed in to the web app; null for API tokens'),
+    enteredByOffice: z.boolean().describe('This version was saved or submitted by the office on the unit’s behalf'),
     at: instant,
     entries: z.array(entrySchema),
   })
-  .meta({ id: 'ReportVersion', examples: [{ version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: '6d1f0c1e-8a8e-4b7a-9a43-0f4b5f7b3f10', at: '2017-10-12T16:00:00+08:00', entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }] }] });
+  .meta({ id: 'ReportVersion', examples: [{ version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: null, actorEmail: 'li.na@example.gov.cn', enteredByOffice: false, at: '2017-10-12T16:00:00+08:00', entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }] }] });
 
 export const reportParamsSchema = z.object({ plan: planCodeSchema, period: periodIdSchema, department: departmentCodeSchema });
 
@@ -131,7 +136,7 @@ export const writeHeadersSchema = z.object({
 export const actionHeadersSchema = writeHeadersSchema.extend({
   'idempotency-key': z
     .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1..255 visible ASCII characters')
+    .regex(/^[\x21-\x7e]{1,255}$/, zodMessage({ en: 'must be 1..255 visible ASCII characters', zh: '必须是 1 至 255 个可见 ASCII 字符' }))
     .optional()
     .describe('A retry with the same key returns the first answer'),
 });

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../../db/client.js';
 import type { ReportEntry } from '../../db/schema/index.js';
-import { AppError, render, type FieldError } from '../../errors.js';
+import { AppError, type FieldError, type Language } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
 import { isReportingUnit } from '../liaisons/liaisons.service.js';
@@ -31,7 +31,7 @@ async function loadContext(db: Queryable, address: ReportAddress): Promise<Repor
   const period = await requirePeriod(db, structure.plan, address.period);
   const department = requireDepartment(directory, address.department);
   if (!isReportingUnit(department)) {
-    throw new AppError('UNPROCESSABLE', `${department.name} is a collective; its member units report for it`);
+    throw new AppError('UNPROCESSABLE', { en: `${department.name} is a collective; its member units report for it`, zh: `${department.name} 是集合单位，由其成员单位报送` });
   }
   return { plan: structure.plan, period, department, tasks: carriedTasks(structure, directory, department) };
 }
@@ -57,6 +57,7 @@ function view(context: ReportContext, row: repository.ReportRow | undefined) {
     late: row?.late ?? null,
     reviewedAt: instant(row?.reviewedAt),
     returnReason: row?.returnReason ?? null,
+    enteredByOffice: row?.enteredByOffice ?? false,
     entries: row?.entries ?? [],
     tasks: context.tasks.map(({ taskId: _taskId, ...task }) => task),
   };
@@ -83,12 +84,15 @@ function assertMatches(ifMatch: string | undefined, version: number) {
     const named = unquoted.filter((tag) => tag !== '');
     const quoted = named.length > 0 ? named.map((tag) => `"${tag.replace(/"/g, '')}"`).join(', ') : etagOf(version);
     const sent = ifMatch.trim() === '' ? 'an empty value' : ifMatch.trim();
-    throw new AppError(
-      'PRECONDITION_FAILED',
-      `If-Match takes entity tags in quotes, as the ETag header gives them: send If-Match: ${quoted}, not ${sent}. The report's current ETag is ${etagOf(version)}`,
-    );
+    throw new AppError('PRECONDITION_FAILED', {
+      en: `If-Match takes entity tags in quotes, as the ETag header gives them: send If-Match: ${quoted}, not ${sent}. The report's current ETag is ${etagOf(version)}`,
+      zh: `If-Match 须照 ETag 响应头的写法带引号：请发送 If-Match: ${quoted}，而不是 ${ifMatch.trim() === '' ? '空值' : sent}。报告当前的 ETag 为 ${etagOf(version)}`,
+    });
   }
-  throw new AppError('PRECONDITION_FAILED', `The report has changed: its current ETag is ${etagOf(version)}`);
+  throw new AppError('PRECONDITION_FAILED', {
+    en: `The report has changed: its current ETag is ${etagOf(version)}`,
+    zh: `报告已被他人修改：当前 ETag 为 ${etagOf(version)}，请重新读取后再保存`,
+  });
 }
 
 /** `completed` means done and `not_started` means nothing done yet, so progress must say the same. */
@@ -102,22 +106,35 @@ function validateEntries(context: ReportContext, entries: ReportEntry[]) {
   entries.forEach((entry, index) => {
     const key = taskKey(entry);
     const path = `body.entries.${index}`;
-    if (seen.has(key)) errors.push({ path, message: `measure ${entry.measureNo} task ${entry.taskSeq} appears twice` });
+    if (seen.has(key)) errors.push({ path, message: { en: `measure ${entry.measureNo} task ${entry.taskSeq} appears twice`, zh: `措施 ${entry.measureNo} 任务 ${entry.taskSeq} 重复出现` } });
     else if (!allowed.has(key)) {
-      errors.push({ path, message: `${context.department.name} does not carry measure ${entry.measureNo} task ${entry.taskSeq}` });
+      errors.push({
+        path,
+        message: {
+          en: `${context.department.name} does not carry measure ${entry.measureNo} task ${entry.taskSeq}`,
+          zh: `${context.department.name} 不承担措施 ${entry.measureNo} 任务 ${entry.taskSeq}`,
+        },
+      });
     }
     seen.add(key);
     const expected = progressOfStatus[entry.status];
     if (expected !== undefined && entry.progress !== expected) {
-      errors.push({ path: `${path}.progress`, message: `status ${entry.status} means progress ${expected}, not ${entry.progress}` });
+      errors.push({
+        path: `${path}.progress`,
+        message: { en: `status ${entry.status} means progress ${expected}, not ${entry.progress}`, zh: `状态为 ${entry.status} 时进度应为 ${expected}，而不是 ${entry.progress}` },
+      });
     }
   });
-  if (errors.length > 0) throw new AppError('UNPROCESSABLE', `The entries cannot be saved: ${listed(errors)}`, errors);
+  if (errors.length > 0) throw new AppError('UNPROCESSABLE', { en: `The entries cannot be saved: ${listed(errors, 'en')}`, zh: `填报内容无法保存：${listed(errors, 'zh')}` }, errors);
 }
 
 /** `detail` names the actual problems (the first few; `errors` has them all). */
-function listed(errors: FieldError[], shown = 5) {
-  const head = errors.slice(0, shown).map((error) => `${error.path}: ${render(error.message, 'en')}`).join('; ');
+function listed(errors: FieldError[], language: Language, shown = 5) {
+  if (language === 'zh') {
+    const head = errors.slice(0, shown).map((error) => `${error.path}：${error.message.zh}`).join('；');
+    return errors.length > shown ? `${head}；另有 ${errors.length - shown} 处` : head;
+  }
+  const head = errors.slice(0, shown).map((error) => `${error.path}: ${error.message.en}`).join('; ');
   return errors.length > shown ? `${head}; and ${errors.length - shown} more` : head;
 }
 
@@ -125,10 +142,10 @@ function listed(errors: FieldError[], shown = 5) {
 function assertEntriesSize(entries: ReportEntry[]) {
   const bytes = Buffer.byteLength(JSON.stringify(entries), 'utf8');
   if (bytes > ENTRIES_MAX_BYTES) {
-    throw new AppError(
-      'PAYLOAD_TOO_LARGE',
-      `The report's entries are ${Math.ceil(bytes / 1024)} KiB of JSON; the limit is ${ENTRIES_MAX_BYTES / 1024} KiB. Shorten the texts.`,
-    );
+    throw new AppError('PAYLOAD_TOO_LARGE', {
+      en: `The report's entries are ${Math.ceil(bytes / 1024)} KiB of JSON; the limit is ${ENTRIES_MAX_BYTES / 1024} KiB. Shorten the texts.`,
+      zh: `报告填报内容共 ${Math.ceil(bytes / 1024)} KiB，超过上限 ${ENTRIES_MAX_BYTES / 1024} KiB，请精简文字`,
+    });
   }
 }
 
@@ -155,7 +172,16 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
     const current = await repository.lockReport(tx, keyOf(context), at);
     assertMatches(ifMatch, current.version);
     const { action, changes, reason = null } = transition(context, current, at);
-    const updated = await repository.updateReport(tx, current.id, { ...changes, version: current.version + 1, updatedAt: at });
+    // A save or submission by the office is a report the unit sent on paper, entered on its behalf;
+    // a later write by the unit itself clears the report's flag (its versions keep theirs).
+    const writes = action === 'save' || action === 'submit';
+    const onBehalf = writes && (actor.role === 'office' || actor.role === 'admin');
+    const updated = await repository.updateReport(tx, current.id, {
+      ...changes,
+      ...(writes ? { enteredByOffice: onBehalf } : {}),
+      version: current.version + 1,
+      updatedAt: at,
+    });
     await repository.insertVersion(tx, {
       reportId: updated.id,
       version: updated.version,
@@ -165,6 +191,8 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
       late: action === 'submit' ? at > context.period.dueAt : null,
       reason,
       actorTokenId: actor.tokenId,
+      actorEmail: actor.email ?? null,
+      enteredByOffice: onBehalf,
       at,
     });
     // The entries themselves are in the report_versions row numbered `version` (GET …/history);
@@ -175,7 +203,7 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
       entityType: 'report',
       entityId: `${address.plan}/${address.period}/${address.department}`,
       before: summary(current),
-      after: { ...summary(updated), ...(action === 'save' ? { changedTasks: changedTasks(current.entries, updated.entries) } : {}), ...(reason ? { reason } : {}) },
+      after: { ...summary(updated), ...(action === 'save' ? { changedTasks: changedTasks(current.entries, updated.entries) } : {}), ...(reason ? { reason } : {}), ...(onBehalf ? { enteredByOffice: true } : {}) },
     });
     const result = view(context, updated);
     await inTransaction?.(tx, result);
@@ -183,9 +211,14 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
   });
 }
 
-function requireStatus(row: repository.ReportRow, allowed: string[], doing: string) {
+const doingZh = { edit: '修改', submit: '提交', accept: '审核通过', return: '退回' } as const;
+const statusZh: Record<string, string> = { not_started: '尚未填报', draft: '仍是草稿', submitted: '已提交', accepted: '已审核通过', returned: '已退回' };
+
+function requireStatus(row: repository.ReportRow, allowed: string[], doing: keyof typeof doingZh) {
   const status = row.version === 0 ? 'not_started' : row.status;
-  if (!allowed.includes(status)) throw new AppError('CONFLICT', `Cannot ${doing} a report that is ${status}`);
+  if (!allowed.includes(status)) {
+    throw new AppError('CONFLICT', { en: `Cannot ${doing} a report that is ${status}`, zh: `报告${statusZh[status] ?? status}，不能${doingZh[doing]}` });
+  }
 }
 
 export async function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, entries: ReportEntry[], ifMatch?: string) {
@@ -205,8 +238,11 @@ export function submit(db: Database, actor: Actor, at: Date, address: ReportAddr
     if (missing.length > 0) {
       throw new AppError(
         'UNPROCESSABLE',
-        'The report has no entry for some of the rows this unit carries',
-        missing.map((task) => ({ path: 'report.entries', message: `missing measure ${task.measureNo} task ${task.taskSeq}` })),
+        { en: 'The report has no entry for some of the rows this unit carries', zh: '报告缺少本单位承担的部分任务的填报' },
+        missing.map((task) => ({
+          path: 'report.entries',
+          message: { en: `missing measure ${task.measureNo} task ${task.taskSeq}`, zh: `缺少措施 ${task.measureNo} 任务 ${task.taskSeq}` },
+        })),
       );
     }
     const first = row.firstSubmittedAt === null;
@@ -251,6 +287,8 @@ export async function history(db: Queryable, address: ReportAddress) {
       late: version.late,
       reason: version.reason,
       actorTokenId: version.actorTokenId,
+      actorEmail: version.actorEmail,
+      enteredByOffice: version.enteredByOffice,
       at: formatInZone(version.at, zone),
       entries: version.entries,
     })),

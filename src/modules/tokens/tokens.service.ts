@@ -32,13 +32,13 @@ export function describeToken(row: repository.TokenRow) {
 /** Creates a token and returns its secret once; only the hash is kept. */
 export async function createToken(db: Database, actor: Actor, at: Date, spec: TokenSpec, departmentExists: (code: string) => boolean) {
   if (spec.role === 'department' && !spec.departmentCode) {
-    throw invalid([{ path: 'body.department', message: 'required when role is department' }]);
+    throw invalid([{ path: 'body.department', message: { en: 'required when role is department', zh: '角色为 department 时必填' } }]);
   }
   if (spec.role !== 'department' && spec.departmentCode) {
-    throw invalid([{ path: 'body.department', message: `must be absent when role is ${spec.role}` }]);
+    throw invalid([{ path: 'body.department', message: { en: `must be absent when role is ${spec.role}`, zh: `角色为 ${spec.role} 时不得填写` } }]);
   }
   if (spec.departmentCode && !departmentExists(spec.departmentCode)) {
-    throw invalid([{ path: 'body.department', message: `no department has code ${spec.departmentCode}` }]);
+    throw invalid([{ path: 'body.department', message: { en: `no department has code ${spec.departmentCode}`, zh: `没有代码为 ${spec.departmentCode} 的单位` } }]);
   }
   const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const row = await db.transaction(async (tx) => {
@@ -58,7 +58,7 @@ export async function createToken(db: Database, actor: Actor, at: Date, spec: To
 export async function revokeToken(db: Database, actor: Actor, at: Date, id: string) {
   return db.transaction(async (tx) => {
     const before = await repository.findToken(tx, id);
-    if (!before) throw notFound(`Token ${id} does not exist`);
+    if (!before) throw notFound({ en: `Token ${id} does not exist`, zh: `令牌 ${id} 不存在` });
     if (before.revokedAt) return describeToken(before);
     const after = (await repository.revokeToken(tx, id, at))!;
     await recordAudit(tx, actor, at, { action: 'token.revoke', entityType: 'token', entityId: id, before: describeToken(before), after: describeToken(after) });

@@ -1,0 +1,49 @@
+import { officialDistrictOrder } from '../../../seed/departments.js';
+import type { Department, Directory } from '../departments/departments.service.js';
+import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import type { PlanStructure } from '../plans/plans.service.js';
+import { carriedTasks } from '../reports/carried-tasks.js';
+
+/**
+ * The office lists units as the government does: the 市级部门 and the other bodies in the order
+ * they first appear in the 分工表 (row by row, 牵头部门 before 负责部门), then the 16 districts in
+ * the official order 黄浦 … 崇明 (seed/departments.ts). A district government is listed with the
+ * districts even where the table names it directly (金山, 奉贤 in measure 9). Anything else (a unit
+ * the table does not name, a district government outside the official list) follows, by code.
+ */
+export function officialOrder(structure: PlanStructure, directory: Directory): Department[] {
+  const firstSeen = new Map<string, number>();
+  for (const measure of structure.measures) {
+    for (const task of measure.tasks) {
+      for (const unit of [...task.lead, ...task.responsible]) if (!firstSeen.has(unit.code)) firstSeen.set(unit.code, firstSeen.size);
+    }
+  }
+  const districtRank = new Map(officialDistrictOrder.map((code, index) => [code, index]));
+  const rank = (department: Department): [number, number] => {
+    if (districtRank.has(department.code)) return [1, districtRank.get(department.code)!];
+    if (department.kind !== 'district-government' && firstSeen.has(department.code)) return [0, firstSeen.get(department.code)!];
+    return [2, firstSeen.get(department.code) ?? Number.MAX_SAFE_INTEGER];
+  };
+  const ranked = directory.departments.map((department) => ({ department, rank: rank(department) }));
+  ranked.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.department.code.localeCompare(b.department.code));
+  return ranked.map(({ department }) => department);
+}
+
+const expectedCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
+
+/**
+ * The units expected to report in every period of the plan (those with at least one required row,
+ * as in the consolidated totals), in official order; computed once per structure and directory.
+ */
+export function expectedUnitsInOrder(structure: PlanStructure, directory: Directory): Department[] {
+  const byDirectory = expectedCache.get(structure) ?? new WeakMap<Directory, Department[]>();
+  expectedCache.set(structure, byDirectory);
+  let units = byDirectory.get(directory);
+  if (!units) {
+    units = officialOrder(structure, directory).filter(
+      (department) => isReportingUnit(department) && carriedTasks(structure, directory, department).some((task) => task.required),
+    );
+    byDirectory.set(directory, units);
+  }
+  return units;
+}

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
+import { problemResponses } from '../../http/problem.js';
+import { bearerSecurity } from '../../plugins/auth.js';
+import { periodParamsSchema } from '../consolidated/consolidated.schemas.js';
+import { chaseSheet } from './overview.export.js';
+import { overviewSchema } from './overview.schemas.js';
+import * as service from './overview.service.js';
+
+const tags = ['consolidated'];
+const errors = problemResponses(400, 401, 403, 404);
+const fileName = (overview: service.Overview, extension: string) => `${overview.plan}-${overview.period}-催报名单.${extension}`;
+
+export const overviewRoutes: FastifyPluginAsyncZod = async (app) => {
+  const office = app.authorize(['office']);
+  const common = { tags, security: bearerSecurity, params: periodParamsSchema };
+  const path = '/v1/plans/:plan/periods/:period/overview';
+
+  app.get(
+    path,
+    {
+      onRequest: office,
+      schema: {
+        ...common,
+        operationId: 'getPeriodOverview',
+        summary: '总览 of a period: counts and every expected unit in official order (office)',
+        description:
+          'Expected, submitted, accepted, returned, draft, not yet submitted and late units, and each expected unit in official order (市级部门 and the other bodies as they first appear in the 分工表, then the 16 districts 黄浦 … 崇明) with its report’s status and its liaisons. The 催报 list (units not yet submitted) is also available as .csv and .xlsx.',
+        response: { 200: overviewSchema, ...errors },
+      },
+    },
+    async (request) => service.overview(app.db, request.params.plan, request.params.period),
+  );
+
+  app.get(
+    `${path}.csv`,
+    {
+      onRequest: office,
+      schema: {
+        ...common,
+        operationId: 'getPeriodOverviewCsv',
+        summary: 'The 催报 list of a period as CSV (office)',
+        description: 'Units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; UTF-8 CSV with a byte-order mark.',
+        response: { 200: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const overview = await service.overview(app.db, request.params.plan, request.params.period);
+      return sendFile(reply, CSV_TYPE, fileName(overview, 'csv'), toCsv(chaseSheet(overview)));
+    },
+  );
+
+  app.get(
+    `${path}.xlsx`,
+    {
+      onRequest: office,
+      schema: {
+        ...common,
+        operationId: 'getPeriodOverviewXlsx',
+        summary: 'The 催报 list of a period as an Excel workbook (office)',
+        description: 'Units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; one sheet, 催报名单.',
+        response: { 200: fileResponse(XLSX_TYPE, 'Excel workbook'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const overview = await service.overview(app.db, request.params.plan, request.params.period);
+      return sendFile(reply, XLSX_TYPE, fileName(overview, 'xlsx'), await toXlsx([chaseSheet(overview)]));
+    },
+  );
+};

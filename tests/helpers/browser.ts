@@ -1,0 +1,95 @@
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium (`.ci/run` installs the `chromium` package when it is missing): playwright's
+ * own browser downloads do not work here, so playwright-core drives the system binary.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export const launchChromium = () => chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+
+const common: BrowserContextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 };
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The two screens the issue names: an office desktop and a liaison's phone (390 px wide). */
+export const screens = {
+  desktop: { ...common, viewport: { width: 1280, height: 800 } },
+  phone: { ...common, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+} satisfies Record<string, BrowserContextOptions>;
+export type ScreenName = keyof typeof screens;
+export const screenNames = Object.keys(screens) as ScreenName[];
+
+/** How long one browser step (a click, a wait for text) may take; tests that walk many steps set their own timeout. */
+export const ACTION_TIMEOUT_MS = 15_000;
+
+export interface BrowserHarness {
+  browser: Browser;
+  /**
+   * A fresh context (its own cookies) at the given screen size; closed with the browser after the
+   * file. `axe: true` loads axe-core into every page it opens, for `scanAxe`.
+   */
+  context(screen: ScreenName, options?: { axe?: boolean }): Promise<BrowserContext>;
+}
+
+/**
+ * One Chromium per test file, launched before its tests and closed after them with every
+ * context opened through `context()`. Read the fields inside tests only.
+ */
+export function useBrowser(): BrowserHarness {
+  const contexts: BrowserContext[] = [];
+  const harness = {
+    context: async (screen: ScreenName, options: { axe?: boolean } = {}) => {
+      const context = await harness.browser.newContext(screens[screen]);
+      if (options.axe) await context.addInitScript({ path: axePath });
+      // A step that waits longer than this fails with the locator it waited for, inside the test's own timeout.
+      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+      // Errors the page throws are the first thing to read when a step times out.
+      context.on('weberror', (error) => console.error(`page error (${screen}): ${error.error().stack ?? error.error().message}`));
+      contexts.push(context);
+      return context;
+    },
+  } as BrowserHarness;
+  beforeAll(async () => {
+    harness.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await harness.browser?.close();
+  });
+  return harness;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: 'minor' | 'moderate' | 'serious' | 'critical' | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core on the page as it is now and returns the serious and critical violations; tests
+ * assert there are none, printing `describeViolations` when they fail. The page must come from a
+ * context opened with `{ axe: true }`: the service's Content-Security-Policy (script-src 'self')
+ * rightly refuses an injected <script>, so axe-core (node_modules/axe-core/axe.min.js) is loaded
+ * as an init script, which the browser runs outside the page's policy.
+ */
+export async function scanAxe(page: Page): Promise<AxeViolation[]> {
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe?: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    if (!axe) throw new Error('axe-core is not loaded: open the context with { axe: true }');
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return (violations as AxeViolation[]).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+/** One line per violation and failing element: rule, impact, CSS target and axe's summary. */
+export const describeViolations = (violations: AxeViolation[]) =>
+  violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${violation.id} (${violation.impact}) ${JSON.stringify(node.target)}: ${violation.help}${node.failureSummary ? ` — ${node.failureSummary.replace(/\s+/g, ' ')}` : ''}`),
+  );

@@ -1,0 +1,32 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api } from '../api/client';
+import type { components } from '../api/schema';
+
+type Period = components['schemas']['ReportingPeriod'];
+
+export function usePeriods(plan: string) {
+  return useQuery({
+    queryKey: ['periods', plan],
+    queryFn: async () => (await api.GET('/v1/plans/{plan}/periods', { params: { path: { plan } } })).data!,
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** The period being reported now: the first whose deadline is still ahead, else the last one. */
+export function currentPeriod(periods: Period[], now = new Date()): Period | undefined {
+  const quarterly = periods.filter((period) => period.kind === 'quarterly');
+  return quarterly.find((period) => new Date(period.dueAt) >= now) ?? quarterly.at(-1) ?? periods.at(-1);
+}
+
+export function useCurrentPeriod(plan: string): string | undefined {
+  const { data } = usePeriods(plan);
+  return data ? currentPeriod(data.items)?.id : undefined;
+}
+
+/** Sets the page <title> (screen readers and tabs). */
+export function usePageTitle(title: string) {
+  useEffect(() => {
+    document.title = `${title} - 危化品综合治理工作跟踪`;
+  }, [title]);
+}
