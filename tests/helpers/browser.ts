@@ -30,9 +30,10 @@ export interface BrowserHarness {
   browser: Browser;
   /**
    * A fresh context (its own cookies) at the given screen size; closed with the browser after the
-   * file. `axe: true` loads axe-core into every page it opens, for `scanAxe`.
+   * file. `axe: true` loads axe-core into every page it opens, for `scanAxe`; `timezoneId` puts
+   * the browser in another zone than the plan's (Asia/Shanghai).
    */
-  context(screen: ScreenName, options?: { axe?: boolean }): Promise<BrowserContext>;
+  context(screen: ScreenName, options?: { axe?: boolean; timezoneId?: string }): Promise<BrowserContext>;
 }
 
 /**
@@ -42,8 +43,8 @@ export interface BrowserHarness {
 export function useBrowser(): BrowserHarness {
   const contexts: BrowserContext[] = [];
   const harness = {
-    context: async (screen: ScreenName, options: { axe?: boolean } = {}) => {
-      const context = await harness.browser.newContext(screens[screen]);
+    context: async (screen: ScreenName, options: { axe?: boolean; timezoneId?: string } = {}) => {
+      const context = await harness.browser.newContext({ ...screens[screen], ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}) });
       if (options.axe) await context.addInitScript({ path: axePath });
       // A step that waits longer than this fails with the locator it waited for, inside the test's own timeout.
       context.setDefaultTimeout(ACTION_TIMEOUT_MS);

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, DatePicker, Space, Spin, Tag, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { api } from '../../../api/client';
 import type { components } from '../../../api/schema';
-import { DaysLeft, formatTime } from '../../../components/DaysLeft';
+import { DaysLeft, formatTime, fromPlanWallClock, toPlanWallClock } from '../../../components/DaysLeft';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { ResponsiveTable, type Column } from '../../../components/ResponsiveTable';
 import { usePageTitle, usePeriods } from '../../../components/usePeriods';
@@ -44,11 +44,11 @@ export default function OfficeDeadlinesPage() {
             showTime={{ format: 'HH:mm' }}
             format="YYYY-MM-DD HH:mm"
             aria-label={`${periodText(p.id)}新的截止时间`}
-            value={picked[p.id] ?? dayjs(p.dueAt)}
+            value={picked[p.id] ?? toPlanWallClock(p.dueAt)}
             onChange={(value) => setPicked({ ...picked, [p.id]: value })}
           />
           <Button size="small" type="primary" disabled={!picked[p.id]} loading={move.isPending && move.variables?.period === p.id}
-            onClick={() => move.mutate({ period: p.id, dueAt: picked[p.id]!.format('YYYY-MM-DDTHH:mm:ssZ') })}>
+            onClick={() => move.mutate({ period: p.id, dueAt: fromPlanWallClock(picked[p.id]!) })}>
             保存
           </Button>
           {p.deadlineMoved && <Button size="small" onClick={() => move.mutate({ period: p.id, dueAt: null })}>恢复默认</Button>}
