@@ -59,6 +59,16 @@ describe('failed authentication', () => {
     expect((await listLiaisons(app, admin.authorization)).statusCode).toBe(200);
   });
 
+  it('when one address guesses with a new token every time, it is braked at ten times the limit, while a valid token from there still gets 200', async () => {
+    const app = await appWith({ logLevel: 'silent', authFailuresPerMinute: 3 });
+    const admin = await bearer(app, 'admin');
+    for (let i = 0; i < 30; i += 1) expect((await listLiaisons(app, `Bearer hzt_guess-${i}`)).statusCode).toBe(401);
+    const braked = await listLiaisons(app, 'Bearer hzt_guess-30');
+    expect(braked.statusCode).toBe(429);
+    expect(Number(braked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await listLiaisons(app, admin.authorization)).statusCode).toBe(200);
+  });
+
   it('when a client keeps presenting a bad token, after the limit it gets 429 problem+json with Retry-After, and public routes still work', async () => {
     const app = await appWith({ logLevel: 'silent', authFailuresPerMinute: 3 });
     for (let i = 0; i < 3; i += 1) expect((await listLiaisons(app, 'Bearer hzt_wrong')).statusCode).toBe(401);

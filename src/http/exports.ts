@@ -1,6 +1,18 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import type { FastifyReply } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
+  onRequestAsyncHookHandler,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 export type Cell = string | number | boolean | null | undefined;
@@ -67,4 +79,58 @@ export function sendFile(reply: FastifyReply, contentType: string, fileName: str
     .type(contentType)
     .header('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
     .send(body);
+}
+
+type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** A request typed by a route schema's params, querystring… as fastify-type-provider-zod resolves them. */
+export type SchemaRequest<S extends FastifySchema> = FastifyRequest<RouteGenericInterface, RawServerDefault, RawRequestDefaultExpression, S, ZodTypeProvider>;
+
+interface DownloadDoc {
+  operationId: string;
+  summary: string;
+  description: string;
+}
+
+export interface Downloads<S extends FastifySchema, Data> {
+  /** The JSON route's path: the downloads are `${path}.csv` and `${path}.xlsx`. */
+  path: string;
+  onRequest: onRequestAsyncHookHandler;
+  /** What both downloads' schemas share (tags, security, params…); it also types `load`'s request. */
+  schema: S;
+  /** The documented error responses. */
+  errors: Record<number, unknown>;
+  csv: DownloadDoc;
+  xlsx: DownloadDoc;
+  load(request: SchemaRequest<S>): Promise<Data>;
+  fileName(data: Data, extension: 'csv' | 'xlsx'): string;
+  csvSheet(data: Data): Sheet<unknown>;
+  workbook(data: Data): Sheet<unknown>[];
+}
+
+/** Declares the .csv and .xlsx downloads of one piece of data: loaded once per request, then written as one sheet or a workbook. */
+export function registerDownloads<const S extends FastifySchema, Data>(app: ZodApp, downloads: Downloads<S, Data>) {
+  const formats = [
+    { extension: 'csv', type: CSV_TYPE, doc: downloads.csv, response: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), write: async (data: Data) => toCsv(downloads.csvSheet(data)) },
+    { extension: 'xlsx', type: XLSX_TYPE, doc: downloads.xlsx, response: fileResponse(XLSX_TYPE, 'Excel workbook'), write: (data: Data) => toXlsx(downloads.workbook(data)) },
+  ] as const;
+  for (const { extension, type, doc, response, write } of formats) {
+    const schema: FastifySchema = {
+      ...downloads.schema,
+      operationId: doc.operationId,
+      summary: doc.summary,
+      description: doc.description,
+      response: { 200: response, ...downloads.errors },
+    };
+    app.get(
+      `${downloads.path}.${extension}`,
+      { onRequest: downloads.onRequest, schema },
+      async (request, reply) => {
+        // Fastify validated the request against downloads.schema before this runs, so it has S's params and querystring;
+        // the route itself is typed loosely because a reply's return type cannot be resolved while S is generic.
+        const data = await downloads.load(request as SchemaRequest<S>);
+        return sendFile(reply, type, downloads.fileName(data, extension), await write(data));
+      },
+    );
+  }
 }

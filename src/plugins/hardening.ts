@@ -31,6 +31,8 @@ declare module 'fastify' {
 
 const RETRY_AFTER_OVERLOAD_SECONDS = 10;
 const WINDOW_MS = 60_000;
+/** Failed authentications one address may make with any credentials, as a multiple of the per-credential limit. */
+const ADDRESS_FAILURE_FACTOR = 10;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const tooMany = (detail: Text, retryAfterMs: number) =>
@@ -67,19 +69,28 @@ export default fp<HardeningOptions>(
       max: options.authFailuresPerMinute,
       keyGenerator: (request) => `auth:${request.ip}:${credentialOf(request, failedCredentials.get(request))}`,
     });
+    // A ceiling per address whatever the credential, so guessing with a new token each time is
+    // braked too; it only ever refuses failed attempts, so valid tokens at that address go on.
+    const countAddressFailure = app.createRateLimit({
+      max: options.authFailuresPerMinute * ADDRESS_FAILURE_FACTOR,
+      keyGenerator: (request) => `auth-address:${request.ip}`,
+    });
     // The credential of a failure that is not the Authorization header, handed to the key generator.
     const failedCredentials = new WeakMap<FastifyRequest, string>();
     app.decorate('recordAuthFailure', async (request: FastifyRequest, credential?: string) => {
       if (credential !== undefined) failedCredentials.set(request, credential);
-      const limit = await countFailure(request);
-      if (!limit.isAllowed && limit.isExceeded) {
+      const [perCredential, perAddress] = [await countFailure(request), await countAddressFailure(request)];
+      if (!perCredential.isAllowed && perCredential.isExceeded) {
         throw tooMany(
           {
             en: 'Too many failed authentications with this credential from this address; retry later',
             zh: '此地址使用该凭据认证失败次数过多，请稍后再试',
           },
-          limit.ttl,
+          perCredential.ttl,
         );
+      }
+      if (!perAddress.isAllowed && perAddress.isExceeded) {
+        throw tooMany({ en: 'Too many failed authentications from this address; retry later', zh: '此地址认证失败次数过多，请稍后再试' }, perAddress.ttl);
       }
     });
 

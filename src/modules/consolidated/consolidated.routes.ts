@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
+import { registerDownloads } from '../../http/exports.js';
 import { createJsonCache } from '../../http/json-cache.js';
 import { notModifiedResponse, problemResponses } from '../../http/problem.js';
 import { bearerSecurity } from '../../plugins/auth.js';
@@ -40,41 +40,26 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get(
-    `${path}.csv`,
-    {
-      onRequest: office,
-      schema: {
-        ...common,
-        operationId: 'getConsolidatedReportCsv',
-        summary: 'Consolidated report as CSV, one row per unit and task row (office)',
-        description: 'The consolidated report as UTF-8 CSV with a byte-order mark, one row per unit and task row, metrics included.',
-        response: { 200: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), ...errors },
-      },
+  registerDownloads(app, {
+    path,
+    onRequest: office,
+    schema: common,
+    errors,
+    csv: {
+      operationId: 'getConsolidatedReportCsv',
+      summary: 'Consolidated report as CSV, one row per unit and task row (office)',
+      description: 'The consolidated report as UTF-8 CSV with a byte-order mark, one row per unit and task row, metrics included.',
     },
-    async (request, reply) => {
-      const report = await service.consolidated(app.db, request.params.plan, request.params.period);
-      return sendFile(reply, CSV_TYPE, fileName(report, 'csv'), toCsv(consolidatedCsvSheet(report)));
+    xlsx: {
+      operationId: 'getConsolidatedReportXlsx',
+      summary: 'Consolidated report as an Excel workbook laid out like the 分工表 (office)',
+      description: 'Sheets: 分工表进展汇总 (the table with progress columns), 未报送单位, and one sheet per category.',
     },
-  );
-
-  app.get(
-    `${path}.xlsx`,
-    {
-      onRequest: office,
-      schema: {
-        ...common,
-        operationId: 'getConsolidatedReportXlsx',
-        summary: 'Consolidated report as an Excel workbook laid out like the 分工表 (office)',
-        description: 'Sheets: 分工表进展汇总 (the table with progress columns), 未报送单位, and one sheet per category.',
-        response: { 200: fileResponse(XLSX_TYPE, 'Excel workbook'), ...errors },
-      },
-    },
-    async (request, reply) => {
-      const report = await service.consolidated(app.db, request.params.plan, request.params.period);
-      return sendFile(reply, XLSX_TYPE, fileName(report, 'xlsx'), await toXlsx(consolidatedWorkbook(report)));
-    },
-  );
+    load: (request) => service.consolidated(app.db, request.params.plan, request.params.period),
+    fileName,
+    csvSheet: consolidatedCsvSheet,
+    workbook: consolidatedWorkbook,
+  });
 
   app.get(
     '/v1/plans/:plan/progress',

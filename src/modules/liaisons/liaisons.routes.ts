@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
+import { registerDownloads } from '../../http/exports.js';
 import { problemResponses } from '../../http/problem.js';
 import { actorOf, bearerSecurity } from '../../plugins/auth.js';
 import { departmentParamsSchema } from '../departments/departments.schemas.js';
@@ -65,33 +65,24 @@ export const liaisonRoutes: FastifyPluginAsyncZod = async (app) => {
     async () => service.roster(app.db),
   );
 
-  app.get(
-    '/v1/liaisons.csv',
-    {
-      onRequest: office,
-      schema: {
-        ...rosterSchemaBase,
-        operationId: 'getLiaisonRosterCsv',
-        summary: 'The liaison roster as CSV (office)',
-        description: 'The roster as UTF-8 CSV with a byte-order mark: one row per unit, with who has not registered.',
-        response: { 200: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), ...problemResponses(401, 403) },
-      },
+  registerDownloads(app, {
+    path: '/v1/liaisons',
+    onRequest: office,
+    schema: rosterSchemaBase,
+    errors: problemResponses(401, 403),
+    csv: {
+      operationId: 'getLiaisonRosterCsv',
+      summary: 'The liaison roster as CSV (office)',
+      description: 'The roster as UTF-8 CSV with a byte-order mark: one row per unit, with who has not registered.',
     },
-    async (_request, reply) => sendFile(reply, CSV_TYPE, '联络员名单.csv', toCsv(rosterSheet(await service.roster(app.db)))),
-  );
-
-  app.get(
-    '/v1/liaisons.xlsx',
-    {
-      onRequest: office,
-      schema: {
-        ...rosterSchemaBase,
-        operationId: 'getLiaisonRosterXlsx',
-        summary: 'The liaison roster as an Excel workbook (office)',
-        description: 'The roster as an Excel workbook: one row per unit, with who has not registered.',
-        response: { 200: fileResponse(XLSX_TYPE, 'Excel workbook'), ...problemResponses(401, 403) },
-      },
+    xlsx: {
+      operationId: 'getLiaisonRosterXlsx',
+      summary: 'The liaison roster as an Excel workbook (office)',
+      description: 'The roster as an Excel workbook: one row per unit, with who has not registered.',
     },
-    async (_request, reply) => sendFile(reply, XLSX_TYPE, '联络员名单.xlsx', await toXlsx([rosterSheet(await service.roster(app.db))])),
-  );
+    load: () => service.roster(app.db),
+    fileName: (_roster, extension) => `联络员名单.${extension}`,
+    csvSheet: rosterSheet,
+    workbook: (roster) => [rosterSheet(roster)],
+  });
 };

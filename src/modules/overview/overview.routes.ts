@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CSV_TYPE, XLSX_TYPE, fileResponse, sendFile, toCsv, toXlsx } from '../../http/exports.js';
+import { registerDownloads } from '../../http/exports.js';
 import { problemResponses } from '../../http/problem.js';
 import { bearerSecurity } from '../../plugins/auth.js';
 import { periodParamsSchema } from '../consolidated/consolidated.schemas.js';
@@ -32,39 +32,24 @@ export const overviewRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => service.overview(app.db, request.params.plan, request.params.period),
   );
 
-  app.get(
-    `${path}.csv`,
-    {
-      onRequest: office,
-      schema: {
-        ...common,
-        operationId: 'getPeriodOverviewCsv',
-        summary: 'The 催报 list of a period as CSV (office)',
-        description: 'Units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; UTF-8 CSV with a byte-order mark.',
-        response: { 200: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), ...errors },
-      },
+  registerDownloads(app, {
+    path,
+    onRequest: office,
+    schema: common,
+    errors,
+    csv: {
+      operationId: 'getPeriodOverviewCsv',
+      summary: 'The 催报 list of a period as CSV (office)',
+      description: 'Units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; UTF-8 CSV with a byte-order mark.',
     },
-    async (request, reply) => {
-      const overview = await service.overview(app.db, request.params.plan, request.params.period);
-      return sendFile(reply, CSV_TYPE, fileName(overview, 'csv'), toCsv(chaseSheet(overview)));
+    xlsx: {
+      operationId: 'getPeriodOverviewXlsx',
+      summary: 'The 催报 list of a period as an Excel workbook (office)',
+      description: 'Units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; one sheet, 催报名单.',
     },
-  );
-
-  app.get(
-    `${path}.xlsx`,
-    {
-      onRequest: office,
-      schema: {
-        ...common,
-        operationId: 'getPeriodOverviewXlsx',
-        summary: 'The 催报 list of a period as an Excel workbook (office)',
-        description: 'Units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; one sheet, 催报名单.',
-        response: { 200: fileResponse(XLSX_TYPE, 'Excel workbook'), ...errors },
-      },
-    },
-    async (request, reply) => {
-      const overview = await service.overview(app.db, request.params.plan, request.params.period);
-      return sendFile(reply, XLSX_TYPE, fileName(overview, 'xlsx'), await toXlsx([chaseSheet(overview)]));
-    },
-  );
+    load: (request) => service.overview(app.db, request.params.plan, request.params.period),
+    fileName,
+    csvSheet: chaseSheet,
+    workbook: (overview) => [chaseSheet(overview)],
+  });
 };
