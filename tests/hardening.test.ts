@@ -6,16 +6,23 @@ import { openDatabase } from '../src/db/client.js';
 import { counterConnection, freePort } from '../src/redis.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { until } from './helpers/reminder-harness.js';
+import { watchContract } from './helpers/contract-check.js';
 import { bearer } from './helpers/tokens.js';
 
 let database: TestDatabase;
 const apps: App[] = [];
+/** Every app here is watched: its 413s, 429s and 503s must be what openapi/openapi.json declares. */
+const contractViolations: Array<() => string[]> = [];
+const watched = (app: App) => {
+  contractViolations.push(watchContract(app));
+  return app;
+};
 
 async function appWith(config: Parameters<typeof buildApp>[0], poolOptions: { poolMax?: number; connectTimeoutMs?: number } = {}) {
   const handle = await (poolOptions.poolMax
     ? openDatabase({ databaseUrl: database.url, dataDir: '', poolMax: poolOptions.poolMax, connectTimeoutMs: poolOptions.connectTimeoutMs })
     : database.open());
-  const app = await buildApp(config, { database: handle });
+  const app = watched(await buildApp(config, { database: handle }));
   apps.push(app);
   return app;
 }
@@ -26,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.close()));
   await database.drop();
+  expect(contractViolations.flatMap((violations) => violations()), 'responses that break openapi/openapi.json').toEqual([]);
 });
 
 describe('security headers', () => {
@@ -128,7 +136,7 @@ describe('counters in Redis', () => {
   const redisApp = async (config: Partial<Parameters<typeof buildApp>[0]>, url = 'redis://127.0.0.1:6379') => {
     const redis = counterConnection(url);
     connections.push(redis);
-    const app = await buildApp({ logLevel: 'silent', queuePrefix: prefix, ...config }, { database: await database.open(), redis });
+    const app = watched(await buildApp({ logLevel: 'silent', queuePrefix: prefix, ...config }, { database: await database.open(), redis }));
     apps.push(app);
     return app;
   };

@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.js';
+import { watchContract } from './helpers/contract-check.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 
 let database: TestDatabase;
 let app: App;
+let contractViolations: () => string[];
 
 beforeAll(async () => {
   database = await createTestDatabase({ seed: false });
   app = await buildApp({ logLevel: 'silent' }, { database: await database.open() });
+  contractViolations = watchContract(app);
 });
 afterAll(async () => {
   await app.close();
   await database.drop();
+  // The probes' answers, the 503 included, are what openapi/openapi.json declares.
+  expect(contractViolations(), 'responses that break openapi/openapi.json').toEqual([]);
 });
 
 describe('health probes', () => {
