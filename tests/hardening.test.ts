@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { until } from './helpers/reminder-harness.js';
 import { watchContract } from './helpers/contract-check.js';
 import { bearer } from './helpers/tokens.js';
+import { liaisonPair } from './helpers/fixtures.js';
 
 let database: TestDatabase;
 const apps: App[] = [];
@@ -49,10 +50,7 @@ describe('security headers', () => {
   });
 });
 
-const liaisons = {
-  officer: { name: '张伟', position: '危化处处长', phone: '021-23111111', email: 'zhang.wei@example.gov.cn' },
-  staff: { name: '李娜', phone: '021-23111112', email: 'li.na@example.gov.cn' },
-};
+const liaisons = liaisonPair();
 
 const listLiaisons = (app: App, authorization: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'GET', url: '/v1/liaisons', headers: { authorization, ...headers } });

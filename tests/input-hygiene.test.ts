@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../src/db/client.js';
 import { useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
+import { liaisonPair } from './helpers/fixtures.js';
 
 const ctx = useTestApp();
 
@@ -26,10 +27,7 @@ let required: { measureNo: number; taskSeq: number }[];
 
 const entry = (overrides: Record<string, unknown> = {}) => ({ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 50, summary: '已完成摸底。', ...overrides });
 const fullEntries = (fields: Record<string, unknown> = {}) => required.map((task) => entry({ ...task, ...fields }));
-const liaisons = () => ({
-  officer: { name: '张伟', position: '危化处处长', phone: '021-23111111', email: 'zhang.wei@example.gov.cn' },
-  staff: { name: '李娜', phone: '021-23111112', email: 'li.na@example.gov.cn' },
-});
+const liaisons = liaisonPair;
 
 /** Everything a refused write could have left behind. */
 async function stored() {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { testConfig, useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
+import { entry } from './helpers/fixtures.js';
 
 const ctx = useTestApp();
 
@@ -90,14 +91,6 @@ async function both(request: Request, status: number) {
   return { en, zh };
 }
 
-const entry = (overrides: Record<string, unknown> = {}) => ({
-  measureNo: 1,
-  taskSeq: 1,
-  status: 'in_progress',
-  progress: 50,
-  summary: '已完成危化品监管人员配备摸底。',
-  ...overrides,
-});
 
 const liaisons = (overrides: { officerPhone?: string; staffName?: string } = {}) => ({
   officer: { name: '张伟', position: '危化处处长', phone: overrides.officerPhone ?? '021-23111111', email: 'zhang.wei@example.gov.cn' },

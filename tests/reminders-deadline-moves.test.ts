@@ -1,10 +1,8 @@
 import type { InjectOptions } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, lte, sql } from 'drizzle-orm';
-import { reminders } from '../src/db/schema/index.js';
 import { composeReminder, type ReminderMessageInput } from '../src/modules/reminders/message.js';
 import { testClock } from './helpers/clock.js';
-import { until, useReminderApp } from './helpers/reminder-harness.js';
+import { advanceTo as advanceToShared, useReminderApp } from './helpers/reminder-harness.js';
 import { drivers } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
 
@@ -46,16 +44,7 @@ describe.each(drivers)('moving a deadline earlier, on %s', (driver) => {
     return Object.fromEntries(response.json().items.filter((item: { kind: string }) => item.kind.startsWith('before')).map((item: { kind: string; status: string; sendAt: string }) => [item.kind, `${item.status} ${item.sendAt}`]));
   }
 
-  /** Moves the clock and lets the worker send everything now due. */
-  async function advanceTo(instant: string) {
-    clock.set(instant);
-    await ctx.app.reminders.reconcile();
-    const now = clock.now();
-    await until(async () => {
-      const [row] = await ctx.app.db.select({ n: sql<number>`count(*)::int` }).from(reminders).where(and(eq(reminders.status, 'planned'), lte(reminders.sendAt, now)));
-      return row!.n === 0;
-    }, 30_000, `reminders due by ${instant}`);
-  }
+  const advanceTo = (instant: string) => advanceToShared(ctx, clock, instant);
 
   const mailsAbout = (label: string) => ctx.sink.messages.filter((mail) => mail.subject.includes(label)).map((mail) => mail.subject);
 

@@ -1,11 +1,9 @@
 import ICAL from 'ical.js';
-import { and, eq, lte, sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reminders } from '../src/db/schema/index.js';
 import { verify } from '../src/modules/reminders/webhook.js';
 import { testClock } from './helpers/clock.js';
-import { OFFICE_EMAIL, PUBLIC_BASE_URL, until, useReminderApp } from './helpers/reminder-harness.js';
+import { OFFICE_EMAIL, PUBLIC_BASE_URL, advanceTo as advanceToShared, until, useReminderApp } from './helpers/reminder-harness.js';
 import { drivers } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
 
@@ -42,16 +40,7 @@ describe.each(drivers)('on %s', (driver) => {
   const schedule = (items: ReminderView[], channel = 'email') =>
     Object.fromEntries(items.filter((item) => item.channel === channel).map((item) => [item.kind, `${item.status} ${item.sendAt}`]));
 
-  /** Moves the clock and lets the worker send everything now due; returns once none is left planned. */
-  async function advanceTo(instant: string) {
-    clock.set(instant);
-    await ctx.app.reminders.reconcile();
-    const now = clock.now();
-    await until(async () => {
-      const [row] = await ctx.app.db.select({ n: sql<number>`count(*)::int` }).from(reminders).where(and(eq(reminders.status, 'planned'), lte(reminders.sendAt, now)));
-      return row!.n === 0;
-    }, 30_000, `reminders due by ${instant}`);
-  }
+  const advanceTo = (instant: string) => advanceToShared(ctx, clock, instant);
 
   beforeAll(async () => {
     headers.office = await bearer(ctx.app, 'office');

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../src/db/client.js';
 import { useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
+import { entry, liaisonPair } from './helpers/fixtures.js';
 
 const ctx = useTestApp();
 
@@ -43,14 +44,6 @@ interface Entry {
   summary: string;
 }
 
-const entry = (overrides: Record<string, unknown> = {}) => ({
-  measureNo: 1,
-  taskSeq: 1,
-  status: 'in_progress',
-  progress: 50,
-  summary: '已完成危化品监管人员配备摸底。',
-  ...overrides,
-});
 
 /** One entry for every required row: enough to submit. */
 const fullEntries = (progress = 10): Entry[] =>
@@ -58,10 +51,7 @@ const fullEntries = (progress = 10): Entry[] =>
     .filter((task) => task.required)
     .map((task) => ({ measureNo: task.measureNo, taskSeq: task.taskSeq, status: 'in_progress', progress, summary: `进展 ${progress}%` }));
 
-const validLiaisons = () => ({
-  officer: { name: '张伟', position: '危化处处长', phone: '021-23111111', email: 'zhang.wei@example.gov.cn' },
-  staff: { name: '李娜', phone: '021-23111112', email: 'li.na@example.gov.cn' },
-});
+const validLiaisons = liaisonPair;
 
 function inject(method: Method, url: string, headers: Headers, payload?: unknown) {
   return ctx.app.inject({

@@ -52,19 +52,21 @@ export interface DueReminder {
   subject: string | null;
 }
 
+/** What both views below read of a reminder. */
+const reminderColumns = {
+  id: reminders.id,
+  periodId: reminders.periodId,
+  departmentCode: reminders.departmentCode,
+  kind: reminders.kind,
+  channel: reminders.channel,
+  status: reminders.status,
+  sendAt: reminders.sendAt,
+};
+
 /** Every reminder due by `now` that was not cancelled, with the subject it was composed with. */
 export function dueReminders(db: Database, now: Date): Promise<DueReminder[]> {
   return db
-    .select({
-      id: reminders.id,
-      periodId: reminders.periodId,
-      departmentCode: reminders.departmentCode,
-      kind: reminders.kind,
-      channel: reminders.channel,
-      status: reminders.status,
-      sendAt: reminders.sendAt,
-      subject: notifications.subject,
-    })
+    .select({ ...reminderColumns, subject: notifications.subject })
     .from(reminders)
     .leftJoin(notifications, eq(notifications.reminderId, reminders.id))
     .where(and(lte(reminders.sendAt, now), ne(reminders.status, 'cancelled')))
@@ -80,17 +82,7 @@ export interface SupersededReminder extends Omit<DueReminder, 'subject'> {
 /** Reminders due by `now` that a newer due one superseded: cancelled, with why. */
 export function supersededReminders(db: Database, now: Date): Promise<SupersededReminder[]> {
   return db
-    .select({
-      id: reminders.id,
-      periodId: reminders.periodId,
-      departmentCode: reminders.departmentCode,
-      kind: reminders.kind,
-      channel: reminders.channel,
-      status: reminders.status,
-      sendAt: reminders.sendAt,
-      lastError: reminders.lastError,
-      notificationId: notifications.id,
-    })
+    .select({ ...reminderColumns, lastError: reminders.lastError, notificationId: notifications.id })
     .from(reminders)
     .leftJoin(notifications, eq(notifications.reminderId, reminders.id))
     .where(and(lte(reminders.sendAt, now), eq(reminders.status, 'cancelled'), like(reminders.lastError, 'superseded by %')))

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
+import { and, inArray, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
+import { reminders } from '../../src/db/schema/index.js';
 import { createMailer } from '../../src/modules/reminders/mailer.js';
 import { startReminderWorker } from '../../src/modules/reminders/reminder-worker.js';
 import { workerConnection } from '../../src/redis.js';
@@ -85,4 +87,21 @@ export async function until(condition: () => Promise<boolean> | boolean, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Moves the clock to `instant` and lets the worker carry out every reminder due by then: returns
+ * once none is left planned or still being sent (a claimed reminder is `sending` until settled).
+ */
+export async function advanceTo(ctx: Pick<ReminderContext, 'app'>, clock: TestClock, instant: string): Promise<void> {
+  clock.set(instant);
+  await ctx.app.reminders.reconcile();
+  const now = clock.now();
+  await until(async () => {
+    const [row] = await ctx.app.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(reminders)
+      .where(and(inArray(reminders.status, ['planned', 'sending']), lte(reminders.sendAt, now)));
+    return row!.n === 0;
+  }, 30_000, `reminders due by ${instant}`);
 }
