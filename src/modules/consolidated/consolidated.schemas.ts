@@ -10,6 +10,31 @@ export const rollupSchema = z
   })
   .meta({ id: 'Rollup', examples: [{ status: 'in_progress', progress: 62.5 }] });
 
+const periodsFigures = { periods: z.array(z.string()).describe('The periods compared, oldest first'), progress: z.array(z.number()).describe('The row’s mean progress in each of them') };
+
+export const rowFlagSchema = z
+  .discriminatedUnion('code', [
+    z.object({ code: z.literal('stalled'), detail: z.string(), ...periodsFigures }).describe('Mean progress unchanged over two consecutive periods (this one and the two before are equal) while not completed'),
+    z.object({ code: z.literal('regressed'), detail: z.string(), ...periodsFigures }).describe('Mean progress lower than in the previous period'),
+    z.object({ code: z.literal('blocked'), detail: z.string(), units: z.array(departmentRefSchema) }).describe('Units whose counted entry says blocked (受阻)'),
+    z
+      .object({
+        code: z.literal('overdue'),
+        detail: z.string(),
+        rectificationEndedOn: z.string().describe('Last day of the 整治阶段'),
+        latestPeriod: z.string().nullable().describe('The latest period (of this one and the two before) with a roll-up'),
+        status: taskStatusSchema.nullable(),
+        progress: z.number().nullable(),
+      })
+      .describe('The period ends after the 整治阶段 and the row is not completed'),
+  ])
+  .meta({ id: 'RowFlag', examples: [{ code: 'regressed', detail: '平均进度由 60% 降至 45%', periods: ['2018Q1', '2018Q2'], progress: [60, 45] }] });
+
+export const unitFlagSchema = z
+  .object({ code: z.literal('missing-twice'), detail: z.string(), department: departmentRefSchema, periods: z.array(z.string()) })
+  .describe('An expected unit with no submission in this period nor the previous one')
+  .meta({ id: 'UnitFlag' });
+
 const unitLineSchema = z.object({
   department: departmentRefSchema,
   role: z.enum(['lead', 'responsible']),
@@ -57,11 +82,13 @@ export const consolidatedSchema = z
             expected: z.number().int(),
             reported: z.number().int(),
             rollup: rollupSchema,
+            flags: z.array(rowFlagSchema).describe('Behind-plan flags of the row in this period (README: Behind-plan flags)'),
             units: z.array(unitLineSchema),
           }),
         ),
       }),
     ),
+    unitFlags: z.array(unitFlagSchema).describe('Expected units missing this period and the previous one, in official order'),
   })
   .meta({ id: 'ConsolidatedReport' });
 
@@ -73,7 +100,15 @@ export const progressSchema = z
       z.object({
         no: z.number().int(),
         title: z.string(),
+        category: categorySchema,
         cells: z.array(rollupSchema.extend({ period: z.string() })),
+        tasks: z.array(
+          z.object({
+            seq: z.number().int(),
+            content: z.string(),
+            cells: z.array(rollupSchema.extend({ period: z.string(), flags: z.array(rowFlagSchema) })),
+          }),
+        ),
       }),
     ),
     submissions: z.array(totalsSchema.omit({ missingDepartments: true }).extend({ period: z.string() })),
@@ -84,7 +119,15 @@ export const progressSchema = z
       {
         plan: 'hazchem-2017',
         periods: ['2017Q2', '2017Q3'],
-        measures: [{ no: 1, title: '强化危险化学品安全监管能力建设', cells: [{ period: '2017Q2', status: 'in_progress', progress: 35 }, { period: '2017Q3', status: 'in_progress', progress: 60 }] }],
+        measures: [
+          {
+            no: 1,
+            title: '强化危险化学品安全监管能力建设',
+            category: { ordinal: 1, title: '加强统筹协调,积极争取政策支持和指导' },
+            cells: [{ period: '2017Q2', status: 'in_progress', progress: 35 }, { period: '2017Q3', status: 'in_progress', progress: 60 }],
+            tasks: [{ seq: 1, content: '加强负有危险化学品安全监管职责部门的监管力量……', cells: [{ period: '2017Q2', status: 'in_progress', progress: 35, flags: [] }, { period: '2017Q3', status: 'in_progress', progress: 60, flags: [] }] }],
+          },
+        ],
         submissions: [{ period: '2017Q2', expected: 49, submitted: 49, onTime: 47, late: 2, missing: 0, accepted: 49, returned: 0, awaitingReview: 0 }],
       },
     ],

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { reports, reportVersions } from '../../db/schema/index.js';
 
@@ -52,12 +52,19 @@ export function listReportsOfPeriod(db: Queryable, planId: number, periodId: str
     .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId)));
 }
 
-/** Changes whenever a report of the period is written: the key of cached consolidations. */
-export async function periodReportsVersion(db: Queryable, planId: number, periodId: string): Promise<string> {
+export function listReportsOfPeriods(db: Queryable, planId: number, periodIds: readonly string[]) {
+  return db
+    .select()
+    .from(reports)
+    .where(and(eq(reports.planId, planId), inArray(reports.periodId, [...periodIds])));
+}
+
+/** Changes whenever a report of the periods is written: the key of cached consolidations. */
+export async function periodReportsVersion(db: Queryable, planId: number, periodIds: readonly string[]): Promise<string> {
   const [row] = await db
     .select({ count: sql<number>`count(*)`, versions: sql<number>`coalesce(sum(${reports.version}), 0)`, latest: sql<string>`max(${reports.updatedAt})::text` })
     .from(reports)
-    .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId)));
+    .where(and(eq(reports.planId, planId), inArray(reports.periodId, [...periodIds])));
   return `${row!.count}.${row!.versions}.${row!.latest ?? ''}`;
 }
 
