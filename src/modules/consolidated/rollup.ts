@@ -1,6 +1,6 @@
 import type { ReportEntry } from '../../db/schema/index.js';
-import type { Directory } from '../departments/departments.service.js';
-import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import { isReportingUnit, type Directory } from '../departments/departments.service.js';
+import { officialOrder } from '../overview/official-order.js';
 import type { DepartmentRef, PlanStructure, TaskView } from '../plans/plans.service.js';
 import { carriedTasks, taskKey, type CarriedTask } from '../reports/carried-tasks.js';
 import type { ReportRow } from '../reports/reports.repository.js';
@@ -76,7 +76,8 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
   const linesByTask = new Map<string, UnitLine[]>();
   const expectedUnits: DepartmentRef[] = [];
 
-  for (const department of directory.departments.filter(isReportingUnit)) {
+  // Official order, so the missing units and each row's units read as the government lists them.
+  for (const department of officialOrder(structure, directory).filter(isReportingUnit)) {
     const report = reportByUnit.get(department.code);
     const reportStatus = statusOf(report);
     const entries = new Map((VISIBLE.has(reportStatus) ? report!.entries : []).map((entry) => [taskKey(entry), entry]));

@@ -104,3 +104,6 @@ function cellIndex(structure: PlanStructure): Map<string, IndexedCell[]> {
   cellIndexes.set(structure, index);
   return index;
 }
+
+/** Collectives (e.g. 各区政府) are named in the 分工表 but report through their members. */
+export const isReportingUnit = (department: Pick<Department, 'kind'>) => department.kind !== 'collective';

@@ -1,13 +1,14 @@
 import type { Database, Queryable } from '../../db/client.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
-import { loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
+import { isReportingUnit, loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
+import { officialOrder } from '../overview/official-order.js';
+import { listPlans, loadPlanStructure } from '../plans/plans.service.js';
 import * as repository from './liaisons.repository.js';
 
 type Liaisons = Pick<repository.LiaisonRow, 'officer' | 'staff'>;
 
 /** Units that report and so name liaisons: everything but the collectives. */
-export const isReportingUnit = (department: Pick<Department, 'kind'>) => department.kind !== 'collective';
 
 function view(department: Department, row: repository.LiaisonRow) {
   return {
@@ -54,9 +55,11 @@ export async function setLiaisons(db: Database, actor: Actor, at: Date, code: st
 
 /** Every reporting unit with its liaisons, or flagged as not registered yet. */
 export async function roster(db: Queryable) {
-  const [directory, rows] = await Promise.all([loadDirectory(db), repository.listLiaisons(db)]);
+  const [directory, rows, plans] = await Promise.all([loadDirectory(db), repository.listLiaisons(db), listPlans(db)]);
   const byCode = new Map(rows.map((row) => [row.departmentCode, row]));
-  const items = directory.departments.filter(isReportingUnit).map((department) => {
+  // The roster spans plans; it follows the official order of the first (seeded) plan's 分工表.
+  const ordered = plans[0] ? officialOrder(await loadPlanStructure(db, plans[0].code), directory) : directory.departments;
+  const items = ordered.filter(isReportingUnit).map((department) => {
     const row = byCode.get(department.code);
     return {
       department: { code: department.code, name: department.name },

@@ -1,6 +1,5 @@
 import { officialDistrictOrder } from '../../../seed/departments.js';
-import type { Department, Directory } from '../departments/departments.service.js';
-import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import { isReportingUnit, type Department, type Directory } from '../departments/departments.service.js';
 import type { PlanStructure } from '../plans/plans.service.js';
 import { carriedTasks } from '../reports/carried-tasks.js';
 
@@ -12,6 +11,21 @@ import { carriedTasks } from '../reports/carried-tasks.js';
  * the table does not name, a district government outside the official list) follows, by code.
  */
 export function officialOrder(structure: PlanStructure, directory: Directory): Department[] {
+  return cachedPer(orderCache, structure, directory, () => computeOfficialOrder(structure, directory));
+}
+
+const orderCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
+const expectedCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
+
+/** Structures and directories are immutable while memoised, so derived lists are kept per pair. */
+function cachedPer<T>(cache: WeakMap<PlanStructure, WeakMap<Directory, T>>, structure: PlanStructure, directory: Directory, compute: () => T): T {
+  const byDirectory = cache.get(structure) ?? new WeakMap<Directory, T>();
+  cache.set(structure, byDirectory);
+  if (!byDirectory.has(directory)) byDirectory.set(directory, compute());
+  return byDirectory.get(directory)!;
+}
+
+function computeOfficialOrder(structure: PlanStructure, directory: Directory): Department[] {
   const firstSeen = new Map<string, number>();
   for (const measure of structure.measures) {
     for (const task of measure.tasks) {
@@ -29,21 +43,14 @@ export function officialOrder(structure: PlanStructure, directory: Directory): D
   return ranked.map(({ department }) => department);
 }
 
-const expectedCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
-
 /**
  * The units expected to report in every period of the plan (those with at least one required row,
  * as in the consolidated totals), in official order; computed once per structure and directory.
  */
 export function expectedUnitsInOrder(structure: PlanStructure, directory: Directory): Department[] {
-  const byDirectory = expectedCache.get(structure) ?? new WeakMap<Directory, Department[]>();
-  expectedCache.set(structure, byDirectory);
-  let units = byDirectory.get(directory);
-  if (!units) {
-    units = officialOrder(structure, directory).filter(
+  return cachedPer(expectedCache, structure, directory, () =>
+    officialOrder(structure, directory).filter(
       (department) => isReportingUnit(department) && carriedTasks(structure, directory, department).some((task) => task.required),
-    );
-    byDirectory.set(directory, units);
-  }
-  return units;
+    ),
+  );
 }

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../../db/client.js';
 import type { Clock } from '../../plugins/clock.js';
 import { loadDirectory } from '../departments/departments.service.js';
-import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import { isReportingUnit } from '../departments/departments.service.js';
 import { listPeriods } from '../periods/periods.repository.js';
 import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
 import { carriedTasks } from '../reports/carried-tasks.js';

@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
 import type { LiaisonRow } from '../liaisons/liaisons.repository.js';
 import { findLiaisons } from '../liaisons/liaisons.repository.js';
-import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import { isReportingUnit } from '../departments/departments.service.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
 
 export interface TestReminderDeps {

@@ -3,7 +3,7 @@ import type { ReportEntry } from '../../db/schema/index.js';
 import { AppError, type FieldError, type Language } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
-import { isReportingUnit } from '../liaisons/liaisons.service.js';
+import { isReportingUnit } from '../departments/departments.service.js';
 import { formatInZone } from '../periods/deadlines.js';
 import { requirePeriod, type PeriodRow } from '../periods/periods.service.js';
 import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
