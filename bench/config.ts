@@ -7,10 +7,10 @@ export const smoke = process.env.BENCH_SMOKE === '1' || process.env.BENCH_SMOKE 
 
 /**
  * BENCH_PROFILE=<phase> runs the server child under `node --cpu-prof`, runs only that phase
- * (ceiling, measures, consolidated, dashboard, write or reminders) and prints where the server's CPU went.
+ * (ceiling, measures, consolidated, dashboard, documents, write or reminders) and prints where the server's CPU went.
  */
 export const profilePhase = process.env.BENCH_PROFILE || undefined;
-export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'write', 'reminders'] as const;
+export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'documents', 'write', 'reminders'] as const;
 export type Phase = (typeof PHASES)[number];
 export const runs = (phase: Phase) => !profilePhase || profilePhase === phase;
 
@@ -53,6 +53,8 @@ export const sizes = {
   reminderOffsets: [7, 3, 1],
   /** Timed loads of the office dashboard in Chromium (after one warm-up), each in a fresh browser context. */
   dashboardLoads: smoke ? 2 : 5,
+  /** Timed builds of each office document (after one warm-up). */
+  documentRuns: smoke ? 1 : 3,
 };
 
 export const targets = {
@@ -65,4 +67,6 @@ export const targets = {
   dashboardMs: 2000,
   /** gzip-ed JavaScript fetched by the first load of /sign-in and of the office dashboard (kB = 1,000 bytes, as vite prints). */
   firstLoadGzipKb: 400,
+  /** Building the Word 汇总报告 and the consolidated XLSX of a period, each (max of the timed builds). */
+  documentSeconds: 3,
 };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, sizes, smoke, targets } from './config.js';
 import type { DashboardFindings } from './dashboard.js';
+import type { DocumentTiming } from './documents.js';
 import type { LoadResult } from './load.js';
 import { CEILING, type ConsolidatedFindings, type MeasuresFindings } from './reads.js';
 import type { ReminderFindings } from './reminders.js';
@@ -17,6 +18,7 @@ export interface Results {
   measures?: MeasuresFindings;
   consolidated?: ConsolidatedFindings;
   dashboard?: DashboardFindings;
+  documents?: DocumentTiming[];
   write?: WriteFindings;
   reminders?: ReminderFindings;
   targets?: Target[];
@@ -88,6 +90,14 @@ export function evaluateTargets(results: Results): Target[] {
       list.push({ name: `first-load JavaScript of ${load.page}`, goal: `< ${targets.firstLoadGzipKb} kB gzip`, value: `${kb.toFixed(1)} kB gzip in ${load.scripts.length} files`, pass: kb < targets.firstLoadGzipKb });
     }
   }
+  for (const document of results.documents ?? []) {
+    list.push({
+      name: `build ${document.name}`,
+      goal: `< ${targets.documentSeconds} s (max of ${document.runs.length})`,
+      value: `max ${(document.max / 1000).toFixed(2)} s, peak RSS ${document.rssPeakMiB.toFixed(0)} MiB (+${(document.rssPeakMiB - document.rssBeforeMiB).toFixed(0)})`,
+      pass: document.max < targets.documentSeconds * 1000,
+    });
+  }
   if (results.write) {
     const rate = results.write.submissionsPerSecond;
     list.push({ name: 'write path (PUT + submit)', goal: `>= ${targets.submissionsPerSecond} submissions/s`, value: `${rate.toFixed(0)}/s`, pass: rate >= targets.submissionsPerSecond });
@@ -136,6 +146,16 @@ export function renderTable(results: Results): string {
       const files = load.scripts.slice(0, 3).map((file) => `${path.basename(file.url)} ${(file.gzipBytes / 1000).toFixed(1)}`).join(', ');
       rows.push([`first-load JS ${load.page}`, '-', '-', '-', '-', `${(load.gzipBytes / 1000).toFixed(1)} kB gzip (${(load.bytes / 1000).toFixed(0)} kB raw) in ${load.scripts.length} files; largest: ${files}`]);
     }
+  }
+  for (const document of results.documents ?? []) {
+    rows.push([
+      `documents: ${document.name}`,
+      '-',
+      f(document.p50, 0),
+      '-',
+      '-',
+      `${document.runs.length} builds (${document.runs.map((value) => value.toFixed(0)).join(', ')} ms), ${(document.bytes / 1024).toFixed(0)} KiB; server RSS ${document.rssBeforeMiB.toFixed(0)} -> peak ${document.rssPeakMiB.toFixed(0)} MiB`,
+    ]);
   }
   const w = results.write;
   if (w) {

@@ -6,7 +6,8 @@
  *    units, their task rows, liaisons and a report per unit and period (bench/dataset.ts);
  * 2. the real server (tsx src/server.ts) and a bare Fastify (bench/bare-server.ts) as children;
  * 3. autocannon against the ceiling, measures, consolidated (vs the same aggregation as raw SQL),
- *    the office dashboard in headless Chromium (bench/dashboard.ts), then the write path and the
+ *    the office dashboard in headless Chromium (bench/dashboard.ts), the office's documents
+ *    (bench/documents.ts: Word 汇总报告 and consolidated XLSX, time and peak memory), then the write path and the
  *    reminders (bench/reads.ts, writes.ts, reminders.ts);
  * 4. a table with the targets, bench/results.json; children killed, database dropped, queue
  *    prefix removed from Redis (its keys only).
@@ -23,6 +24,7 @@ import { send } from './load.js';
 import { cliToken, startChild, stopAllChildren, tail, workDir, type Child } from './processes.js';
 import { monotonicMicros, summariseProfile } from './profile.js';
 import { dashboardPhase } from './dashboard.js';
+import { documentsPhase } from './documents.js';
 import { ceilingPhase, ceilingRerun, consolidatedPhase, measuresPath, measuresPhase } from './reads.js';
 import { reminderPhase } from './reminders.js';
 import { evaluateTargets, machineInfo, modeName, renderTable, type Results } from './report.js';
@@ -145,6 +147,9 @@ async function main() {
   });
   await phase('dashboard', async () => {
     results.dashboard = await dashboardPhase(serverUrl, officeToken, dataset);
+  });
+  await phase('documents', async () => {
+    results.documents = await documentsPhase(serverUrl, officeToken, server!.process.pid!);
   });
   await phase('write', async () => {
     results.write = await writePhase(serverUrl, dataset);

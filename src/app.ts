@@ -18,6 +18,8 @@ import { periodRoutes } from './modules/periods/periods.routes.js';
 import { reminderRoutes } from './modules/reminders/reminders.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
 import { overviewRoutes } from './modules/overview/overview.routes.js';
+import { documentRoutes } from './modules/documents/documents.routes.js';
+import { assessmentRoutes } from './modules/assessment/assessment.routes.js';
 import { testReminderRoutes } from './modules/reminders/test-reminder.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { accountRoutes } from './modules/auth/accounts.routes.js';
@@ -102,6 +104,8 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(reportRoutes, { publicBaseUrl });
   await app.register(consolidatedRoutes);
   await app.register(overviewRoutes);
+  await app.register(documentRoutes);
+  await app.register(assessmentRoutes);
   await app.register(testReminderRoutes, { publicBaseUrl });
   await app.register(tokenRoutes);
   await app.register(authRoutes, { publicBaseUrl });

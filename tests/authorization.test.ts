@@ -112,9 +112,19 @@ const routes: RouteCase[] = [
   route('GET', `${consolidated}.csv`, officeOnly),
   route('GET', `${consolidated}.xlsx`, officeOnly),
   route('GET', '/v1/plans/{plan}/progress', officeOnly),
+  route('GET', '/v1/plans/{plan}/progress.csv', officeOnly),
+  route('GET', '/v1/plans/{plan}/progress.xlsx', officeOnly),
   route('GET', '/v1/plans/{plan}/periods/{period}/overview', officeOnly),
   route('GET', '/v1/plans/{plan}/periods/{period}/overview.csv', officeOnly),
   route('GET', '/v1/plans/{plan}/periods/{period}/overview.xlsx', officeOnly),
+
+  // The 年度考核 (its year is a required query parameter).
+  route('GET', '/v1/plans/{plan}/assessment-rubric', officeOnly),
+  route('PUT', '/v1/plans/{plan}/assessment-rubric', officeOnly, { weights: { submission: 25, timeliness: 25, review: 25, progress: 25 }, grades: [{ name: '合格', min: 0 }] }),
+  ...['', '.csv', '.xlsx'].map((extension) => {
+    const assessment = route('GET', `/v1/plans/{plan}/assessment${extension}`, officeOnly);
+    return { ...assessment, url: (department: string) => `${assessment.url(department)}?year=2018` };
+  }),
 
   // Tokens and audit.
   route('GET', '/v1/tokens', adminOnly),

@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { neutralise } from '../src/http/exports.js';
+import { XLSX_HEADER_ROW } from '../src/http/print-sheet.js';
 import { testClock } from './helpers/clock.js';
 import { useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
@@ -175,11 +176,11 @@ describe('consolidated.xlsx', () => {
     const book = await workbook(`${PERIOD}/consolidated.xlsx`);
     let checked = 0;
     for (const sheet of book.worksheets) {
-      const header = (sheet.getRow(1).values as unknown[]).map(String);
+      const header = (sheet.getRow(XLSX_HEADER_ROW).values as unknown[]).map(String);
       const column = (name: string) => header.indexOf(name);
       if (column('工作进展') < 0) continue;
       sheet.eachRow((row, number) => {
-        if (number === 1 || row.getCell(column('单位代码')).value !== 'work-safety') return;
+        if (number <= XLSX_HEADER_ROW || row.getCell(column('单位代码')).value !== 'work-safety') return;
         const summary = row.getCell(column('工作进展'));
         if (summary.value === null) return;
         expect(summary.type).toBe(ExcelJS.ValueType.String);
@@ -195,7 +196,7 @@ describe('consolidated.xlsx', () => {
   it('when an entry has metrics, the category sheet shows them in 指标', async () => {
     const book = await workbook(`${PERIOD}/consolidated.xlsx`);
     const values = book.worksheets.flatMap((sheet) => {
-      const index = (sheet.getRow(1).values as unknown[]).indexOf('指标');
+      const index = (sheet.getRow(XLSX_HEADER_ROW).values as unknown[]).indexOf('指标');
       return index < 0 ? [] : sheet.getColumn(index).values;
     });
     expect(values).toContain('专业监管人员占比: 72%; 专项检查: 15次');
@@ -237,14 +238,14 @@ describe('/v1/liaisons.csv and .xlsx', () => {
     expect(Object.keys(rows[0]!)).not.toContain('是否已报送');
     expect(rows.find((row) => row['单位代码'] === 'work-safety')!['已登记联络员']).toBe('是');
     const sheet = (await workbook('/v1/liaisons.xlsx')).worksheets[0]!;
-    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const header = (sheet.getRow(XLSX_HEADER_ROW).values as unknown[]).slice(1);
     expect(header).toContain('已登记联络员');
     expect(header).not.toContain('是否已报送');
   });
 
   it('when liaison text starts with a trigger, the XLSX cells are typed strings holding it as stored', async () => {
     const sheet = (await workbook('/v1/liaisons.xlsx')).worksheets[0]!;
-    const header = (sheet.getRow(1).values as unknown[]).map(String);
+    const header = (sheet.getRow(XLSX_HEADER_ROW).values as unknown[]).map(String);
     let found = 0;
     sheet.eachRow((row) => {
       if (row.getCell(header.indexOf('单位代码')).value !== 'work-safety') return;

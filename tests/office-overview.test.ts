@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { XLSX_HEADER_ROW } from '../src/http/print-sheet.js';
 import type { Directory } from '../src/modules/departments/departments.service.js';
 import { officialOrder } from '../src/modules/overview/official-order.js';
 import type { PlanStructure } from '../src/modules/plans/plans.service.js';
@@ -224,10 +225,10 @@ describe('the 总览 of a period', () => {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
       const sheet = workbook.getWorksheet('催报名单')!;
-      expect(sheet.rowCount).toBe(45);
+      expect(sheet.rowCount).toBe(XLSX_HEADER_ROW + 44);
       const codes: string[] = [];
       sheet.eachRow((row, number) => {
-        if (number > 1) codes.push(String(row.getCell(3).value));
+        if (number > XLSX_HEADER_ROW) codes.push(String(row.getCell(3).value));
       });
       expect(codes).toEqual(result.units.filter((unit) => unit.submittedAt === null).map((unit) => unit.code));
     });

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { XLSX_HEADER_ROW } from '../src/http/print-sheet.js';
 import { systemActor } from '../src/modules/audit/audit.service.js';
 import { createToken, type TokenRole } from '../src/modules/tokens/tokens.service.js';
 import { testClock } from './helpers/clock.js';
@@ -200,6 +201,7 @@ describe.each(drivers)('on %s', (driver) => {
       expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
         '分工表进展汇总',
         '未报送单位',
+        '需关注事项',
         '(一)加强统筹协调,积极争取政策支持和指导',
         '(二)有效防范遏制危险化学品重特大事故',
         '(三)健全危险化学品安全监管体制机制法制',
@@ -207,14 +209,15 @@ describe.each(drivers)('on %s', (driver) => {
         '(五)强化危险化学品安全生产基础保障',
       ]);
       const table = workbook.getWorksheet('分工表进展汇总')!;
-      expect(table.rowCount).toBe(1 + 39);
-      const header = (table.getRow(1).values as string[]).slice(1);
+      // A title and a subtitle row above the header (print-ready: tests/print-ready-xlsx.test.ts).
+      expect(table.rowCount).toBe(XLSX_HEADER_ROW + 39);
+      const header = (table.getRow(XLSX_HEADER_ROW).values as string[]).slice(1);
       expect(header.slice(0, 6)).toEqual(['序号', '治理内容和工作措施', '具体任务', '牵头部门', '负责部门(按职责分工)', '备注']);
-      const first = table.getRow(2).values as unknown[];
+      const first = table.getRow(XLSX_HEADER_ROW + 1).values as unknown[];
       expect(first.slice(1, 11)).toEqual([1, '强化危险化学品安全监管能力建设', expect.stringContaining('75%'), undefined, expect.stringMatching(/^市公安局、.*市邮政管理局等$/), '待安全监管总局等出台标准后,各部门执行。', 11, 1, '推进中', 60]);
 
       const consolidated = (await ctx.app.inject({ method: 'GET', url: `${period}/consolidated`, headers: as(tokens.office) })).json();
-      expect(workbook.getWorksheet('未报送单位')!.rowCount).toBe(1 + consolidated.totals.missing);
+      expect(workbook.getWorksheet('未报送单位')!.rowCount).toBe(XLSX_HEADER_ROW + consolidated.totals.missing);
     });
 
     it('the progress matrix shows the trend: this quarter has data, the others none', async () => {

@@ -25,6 +25,8 @@ const pages: { name: string; path: string; as: Person }[] = [
   { name: '消息通知', path: '/notifications', as: 'department' },
   { name: '总览', path: `/office/overview/${PLAN}/${PERIOD}`, as: 'office' },
   { name: '工作进展', path: `/office/progress/${PLAN}`, as: 'office' },
+  { name: '图表', path: `/office/charts/${PLAN}/${PERIOD}`, as: 'office' },
+  { name: '年度考核', path: `/office/assessment/${PLAN}`, as: 'office' },
   { name: '审核', path: `/office/review/${PLAN}/${PERIOD}`, as: 'office' },
   { name: '催报提醒', path: '/office/reminders', as: 'office' },
   { name: '联络员名册', path: '/office/roster', as: 'office' },

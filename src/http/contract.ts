@@ -2,7 +2,7 @@ import { errorCodes } from '../errors.js';
 import { PROBLEM_CONTENT_TYPE, problemDescriptions } from './problem.js';
 
 /** Response headers a route declares beyond the ones this module infers (see `completeContract`). */
-export type DeclaredHeader = 'ETag' | 'Location' | 'Set-Cookie';
+export type DeclaredHeader = 'ETag' | 'Location' | 'Set-Cookie' | 'Cache-Control';
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -48,6 +48,11 @@ const responseHeaders: Record<string, Json> = {
     schema: { type: 'string', enum: ['true'] },
   },
   Location: { description: 'The path of the created resource.', required: true, schema: { type: 'string', format: 'uri-reference' } },
+  'Cache-Control': {
+    description: 'How caches may keep the response (RFC 9111 §5.2): office documents are `private, no-cache`, kept by the browser only and revalidated on each use.',
+    required: true,
+    schema: { type: 'string', examples: ['private, no-cache'] },
+  },
   'Set-Cookie': {
     description: 'The session cookie `hazchem_session` (HttpOnly; SameSite=Lax; Path=/; Secure over https), or its removal on sign-out.',
     required: true,

@@ -14,19 +14,29 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { addPrintSheet, SPREADSHEET_TIME_ZONE } from './print-sheet.js';
+import { isoInZone } from './print-layout.js';
 
-export type Cell = string | number | boolean | null | undefined;
+/** A Date is an instant: CSV writes it as ISO 8601 with the offset, XLSX as a date cell in the plans' time zone. */
+export type Cell = string | number | boolean | Date | null | undefined;
 
 export interface Column<Row> {
   header: string;
+  /** In XLSX, the widest the column gets (in digit widths, a Chinese character being two); it narrows to fit its content. */
   width?: number;
   value(row: Row): Cell;
 }
 
 export interface Sheet<Row = never> {
   name: string;
+  /** XLSX only: the title printed above the table (default: the sheet's name). CSV is for machines and has none. */
+  title?: string;
+  /** XLSX only: the line under the title (period, deadline); the workbook adds when it was generated. */
+  subtitle?: string;
   columns: Column<Row>[];
   rows: readonly Row[];
+  /** XLSX only: last touches on the written worksheet (conditional formats, fills); `firstRow` is the row of rows[0]. */
+  decorate?(worksheet: ExcelJS.Worksheet, firstRow: number): void;
 }
 
 export const CSV_TYPE = 'text/csv; charset=utf-8';
@@ -50,25 +60,25 @@ const FORMULA_TRIGGER = /^(?:[\t\r]|\s*[=+\-@])/;
 export const neutralise = (cell: Cell): Cell => (typeof cell === 'string' && FORMULA_TRIGGER.test(cell) ? `'${cell}` : cell);
 
 /** CSV with a UTF-8 byte-order mark, so Excel opens the Chinese text correctly. XLSX needs no neutralising: its cells are typed strings. */
-export function toCsv<Row>(sheet: Sheet<Row>): Buffer {
-  const records = sheet.rows.map((row) => sheet.columns.map((column) => neutralise(column.value(row)) ?? ''));
-  const text = stringify([sheet.columns.map((column) => column.header), ...records]);
-  return Buffer.from(`\uFEFF${text}`, 'utf8');
+export function toCsv<Row>(sheet: Sheet<Row>, timeZone = SPREADSHEET_TIME_ZONE): Buffer {
+  const text = (cell: Cell) => (cell instanceof Date ? isoInZone(cell, timeZone) : neutralise(cell));
+  const records = sheet.rows.map((row) => sheet.columns.map((column) => text(column.value(row)) ?? ''));
+  const csv = stringify([sheet.columns.map((column) => column.header), ...records]);
+  return Buffer.from(`\uFEFF${csv}`, 'utf8');
 }
 
-/** One worksheet per sheet, header row bold and frozen, text wrapped. */
-export async function toXlsx(sheets: Sheet<any>[]): Promise<Buffer> {
+export interface WorkbookOptions {
+  /** Printed under each title as 生成于 …. */
+  generatedAt?: Date;
+  timeZone?: string;
+}
+
+/** One print-ready worksheet per sheet (src/http/print-sheet.ts). */
+export async function toXlsx(sheets: Sheet<any>[], options: WorkbookOptions = {}): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'hazchem-tracker';
-  for (const sheet of sheets) {
-    const worksheet = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    worksheet.columns = sheet.columns.map((column) => ({ header: column.header, width: column.width ?? 16 }));
-    worksheet.getRow(1).font = { bold: true };
-    for (const row of sheet.rows) worksheet.addRow(sheet.columns.map((column) => column.value(row) ?? null));
-    worksheet.eachRow((row) => {
-      row.alignment = { wrapText: true, vertical: 'top' };
-    });
-  }
+  const timeZone = options.timeZone ?? SPREADSHEET_TIME_ZONE;
+  for (const sheet of sheets) addPrintSheet(workbook, sheet, { timeZone, generatedAt: options.generatedAt });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
@@ -112,7 +122,7 @@ export interface Downloads<S extends FastifySchema, Data> {
 export function registerDownloads<const S extends FastifySchema, Data>(app: ZodApp, downloads: Downloads<S, Data>) {
   const formats = [
     { extension: 'csv', type: CSV_TYPE, doc: downloads.csv, response: fileResponse(CSV_TYPE, 'UTF-8 CSV with a byte-order mark'), write: async (data: Data) => toCsv(downloads.csvSheet(data)) },
-    { extension: 'xlsx', type: XLSX_TYPE, doc: downloads.xlsx, response: fileResponse(XLSX_TYPE, 'Excel workbook'), write: (data: Data) => toXlsx(downloads.workbook(data)) },
+    { extension: 'xlsx', type: XLSX_TYPE, doc: downloads.xlsx, response: fileResponse(XLSX_TYPE, 'Excel workbook'), write: (data: Data) => toXlsx(downloads.workbook(data), { generatedAt: app.clock.now() }) },
   ] as const;
   for (const { extension, type, doc, response, write } of formats) {
     const schema: FastifySchema = {

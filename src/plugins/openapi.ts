@@ -56,6 +56,8 @@ export default fp<OpenApiOptions>(
           { name: 'liaisons', description: '处级联络员 and 工作人员 of every unit.' },
           { name: 'reports', description: 'Quarterly progress reports: draft, submit, review.' },
           { name: 'consolidated', description: 'The office’s consolidated reports (JSON, CSV, Excel).' },
+          { name: 'documents', description: 'Office documents: the summary report in Word (GB/T 9704 layout) and charts as SVG or PNG.' },
+          { name: 'assessment', description: 'The 年度考核: each unit’s year of reporting scored and graded by the plan’s rubric (office).' },
           { name: 'tokens', description: 'Bearer tokens (admin).' },
           { name: 'auth', description: 'Web app sign-in: one-time links, session cookie, accounts of the office.' },
           { name: 'audit', description: 'Who changed what, when.' },

@@ -16,6 +16,8 @@ const Liaisons = lazy(() => import('./pages/department/liaisons/LiaisonsPage'));
 const Notifications = lazy(() => import('./pages/department/notifications/NotificationsPage'));
 const Overview = lazy(() => import('./pages/office/overview/OverviewPage'));
 const Progress = lazy(() => import('./pages/office/progress/ProgressPage'));
+const Charts = lazy(() => import('./pages/office/charts/ChartsPage'));
+const Assessment = lazy(() => import('./pages/office/assessment/AssessmentPage'));
 const Review = lazy(() => import('./pages/office/review/ReviewPage'));
 const Reminders = lazy(() => import('./pages/office/reminders/RemindersPage'));
 const Roster = lazy(() => import('./pages/office/roster/RosterPage'));
@@ -57,6 +59,8 @@ export const router = createBrowserRouter([
       { path: '/notifications', element: page(Notifications, ['department']) },
       { path: '/office/overview/:plan/:period', element: page(Overview, OFFICE) },
       { path: '/office/progress/:plan', element: page(Progress, OFFICE) },
+      { path: '/office/charts/:plan/:period', element: page(Charts, OFFICE) },
+      { path: '/office/assessment/:plan', element: page(Assessment, OFFICE) },
       { path: '/office/review/:plan/:period', element: page(Review, OFFICE) },
       { path: '/office/reminders', element: page(Reminders, OFFICE) },
       { path: '/office/roster', element: page(Roster, OFFICE) },

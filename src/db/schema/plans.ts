@@ -11,6 +11,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import type { AssessmentRubric } from '../../modules/assessment/rubric.js';
 import type { ReportingRule } from '../../modules/periods/reporting-rule.js';
 import { departments } from './departments.js';
 
@@ -23,6 +24,8 @@ export const plans = pgTable('plans', {
   issuedOn: date('issued_on').notNull(),
   /** How the plan's reporting periods and deadlines are derived (the 分工表's rule: quarterly, 5 working days after). */
   reportingRule: jsonb('reporting_rule').$type<ReportingRule>().notNull(),
+  /** How the 年度考核 weighs and grades the units (src/modules/assessment/rubric.ts); null means the defaults. */
+  assessmentRubric: jsonb('assessment_rubric').$type<AssessmentRubric>(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

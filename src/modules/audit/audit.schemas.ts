@@ -4,7 +4,7 @@ import { text } from '../../http/text.js';
 
 /** What the audit log records; `AuditEvent` (audit.service.ts) only accepts these, so the contract cannot drift. */
 export const auditEntityTypeSchema = z
-  .enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'reminder', 'webhook', 'plan', 'account', 'sign-in-link'])
+  .enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'reminder', 'webhook', 'plan', 'account', 'sign-in-link', 'assessment-rubric'])
   .meta({ id: 'AuditEntityType' });
 export const auditActionSchema = z
   .enum([
@@ -25,6 +25,7 @@ export const auditActionSchema = z
     'account.create',
     'account.delete',
     'sign-in-link.issue',
+    'assessment-rubric.set',
   ])
   .meta({ id: 'AuditAction' });
 export const actorRoleSchema = z.enum(['department', 'office', 'admin', 'system']).describe('system: the command line or the service itself');

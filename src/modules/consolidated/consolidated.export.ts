@@ -1,7 +1,10 @@
 import type { ReportEntry } from '../../db/schema/index.js';
 import type { Sheet } from '../../http/exports.js';
+import { shorten } from '../../http/print-layout.js';
 import type { DepartmentRef } from '../plans/plans.service.js';
+import { periodLabel } from '../reminders/message.js';
 import type { ConsolidatedReport } from './consolidated.service.js';
+import { flagLabel, flagLines } from './flag-labels.js';
 import type { ReportStatus, Rollup, TaskStatus, UnitLine } from './rollup.js';
 
 const taskStatusLabel: Record<TaskStatus, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
@@ -15,6 +18,19 @@ const statusText = (rollup: Rollup) => (rollup.status ? taskStatusLabel[rollup.s
 const lateText = (line: { late: boolean | null }) => (line.late === null ? '' : line.late ? '逾期' : '按时');
 /** A unit's figures in one cell, e.g. `专业监管人员占比: 72%; 专项检查: 15次`. */
 const metricsText = (metrics: ReportEntry['metrics']) => metrics?.map((metric) => `${metric.name}: ${metric.value}${metric.unit}`).join('; ');
+/** The period's ISO deadline (already in the plan's zone) as printed: `2018-07-06 17:00`. */
+const wallTime = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/** The line under every sheet's title: the period, its deadline and how many units reported. */
+function subtitleOf(report: ConsolidatedReport) {
+  const { period, totals } = report;
+  const phase = [period.phase?.name, period.stage?.name].filter(Boolean).join(' ');
+  return [
+    `${periodLabel(period.id)}${phase ? `(${phase})` : ''}`,
+    `截止 ${wallTime(period.dueAt)}`,
+    `应报 ${totals.expected} 家,已报 ${totals.submitted} 家(按时 ${totals.onTime},逾期 ${totals.late}),未报 ${totals.missing} 家`,
+  ].join(' · ');
+}
 
 interface TaskRow {
   measure: ConsolidatedReport['measures'][number];
@@ -30,26 +46,28 @@ const taskRows = (report: ConsolidatedReport): TaskRow[] =>
 
 const unitRows = (rows: TaskRow[]): UnitRow[] => rows.flatMap((row) => row.task.units.map((line) => ({ ...row, line })));
 
-/** One row per unit and task row: the flat form for CSV and pivot tables. */
-export function unitSheet(name: string, rows: UnitRow[]): Sheet<UnitRow> {
+/** One row per unit and task row: the flat form for CSV and pivot tables; 标记 repeats the row's flags. */
+export function unitSheet(name: string, rows: UnitRow[], print: Pick<Sheet, 'title' | 'subtitle'> = {}): Sheet<UnitRow> {
   return {
     name,
+    ...print,
     rows,
     columns: [
-      { header: '措施序号', width: 8, value: (row) => row.measure.no },
-      { header: '工作措施', width: 24, value: (row) => row.measure.title },
-      { header: '任务序号', width: 8, value: (row) => row.task.seq },
-      { header: '单位代码', width: 24, value: (row) => row.line.department.code },
-      { header: '单位', width: 20, value: (row) => row.line.department.name },
+      { header: '措施序号', width: 6, value: (row) => row.measure.no },
+      { header: '工作措施', width: 14, value: (row) => row.measure.title },
+      { header: '任务序号', width: 6, value: (row) => row.task.seq },
+      { header: '单位代码', width: 16, value: (row) => row.line.department.code },
+      { header: '单位', width: 14, value: (row) => row.line.department.name },
       { header: '职责', width: 8, value: (row) => roleLabel[row.line.role] + (row.line.via ? `(${row.line.via.name})` : '') },
-      { header: '报送状态', width: 10, value: (row) => reportStatusLabel[row.line.reportStatus] },
-      { header: '是否逾期', width: 8, value: (row) => lateText(row.line) },
-      { header: '进展状态', width: 10, value: (row) => (row.line.entry ? taskStatusLabel[row.line.entry.status] : '') },
-      { header: '进度(%)', width: 8, value: (row) => row.line.entry?.progress },
-      { header: '工作进展', width: 50, value: (row) => row.line.entry?.summary },
-      { header: '存在问题', width: 30, value: (row) => row.line.entry?.problems },
-      { header: '下步计划', width: 30, value: (row) => row.line.entry?.nextSteps },
-      { header: '指标', width: 30, value: (row) => metricsText(row.line.entry?.metrics) },
+      { header: '报送状态', width: 8, value: (row) => reportStatusLabel[row.line.reportStatus] },
+      { header: '是否逾期', width: 6, value: (row) => lateText(row.line) },
+      { header: '进展状态', width: 8, value: (row) => (row.line.entry ? taskStatusLabel[row.line.entry.status] : '') },
+      { header: '进度(%)', width: 6, value: (row) => row.line.entry?.progress },
+      { header: '工作进展', width: 36, value: (row) => row.line.entry?.summary },
+      { header: '存在问题', width: 22, value: (row) => row.line.entry?.problems },
+      { header: '下步计划', width: 22, value: (row) => row.line.entry?.nextSteps },
+      { header: '指标', width: 18, value: (row) => metricsText(row.line.entry?.metrics) },
+      { header: '标记', width: 20, value: (row) => flagLines(row.task.flags) },
     ],
   };
 }
@@ -58,27 +76,30 @@ export function unitSheet(name: string, rows: UnitRow[]): Sheet<UnitRow> {
 function tableSheet(report: ConsolidatedReport): Sheet<TaskRow> {
   return {
     name: '分工表进展汇总',
+    title: '危险化学品安全综合治理工作措施和部门分工表进展汇总',
+    subtitle: subtitleOf(report),
     rows: taskRows(report),
     columns: [
       { header: '序号', width: 6, value: (row) => row.measure.no },
-      { header: '治理内容和工作措施', width: 24, value: (row) => row.measure.title },
-      { header: '具体任务', width: 60, value: (row) => row.task.content },
-      { header: '牵头部门', width: 20, value: (row) => cell(row.task.lead, row.task.leadOpenEnded) },
-      { header: '负责部门(按职责分工)', width: 40, value: (row) => cell(row.task.responsible, row.task.responsibleOpenEnded) },
-      { header: '备注', width: 20, value: (row) => row.task.note },
-      { header: '应报单位', width: 8, value: (row) => row.task.expected },
-      { header: '已报单位', width: 8, value: (row) => row.task.reported },
-      { header: '任务进展', width: 10, value: (row) => statusText(row.task.rollup) },
-      { header: '平均进度(%)', width: 10, value: (row) => row.task.rollup.progress },
+      { header: '治理内容和工作措施', width: 14, value: (row) => row.measure.title },
+      { header: '具体任务', width: 38, value: (row) => row.task.content },
+      { header: '牵头部门', width: 12, value: (row) => cell(row.task.lead, row.task.leadOpenEnded) },
+      { header: '负责部门(按职责分工)', width: 22, value: (row) => cell(row.task.responsible, row.task.responsibleOpenEnded) },
+      { header: '备注', width: 14, value: (row) => row.task.note },
+      { header: '应报单位', width: 6, value: (row) => row.task.expected },
+      { header: '已报单位', width: 6, value: (row) => row.task.reported },
+      { header: '任务进展', width: 8, value: (row) => statusText(row.task.rollup) },
+      { header: '平均进度(%)', width: 8, value: (row) => row.task.rollup.progress },
       {
         header: '各单位进展',
-        width: 80,
+        width: 44,
         value: (row) =>
           row.task.units
             .filter((line) => line.entry)
             .map((line) => `${line.department.name}:${taskStatusLabel[line.entry!.status]} ${line.entry!.progress}% ${line.entry!.summary}`)
             .join('\n'),
       },
+      { header: '标记', width: 24, value: (row) => flagLines(row.task.flags) },
     ],
   };
 }
@@ -86,11 +107,46 @@ function tableSheet(report: ConsolidatedReport): Sheet<TaskRow> {
 function missingSheet(report: ConsolidatedReport): Sheet<DepartmentRef> {
   return {
     name: '未报送单位',
+    title: '未报送单位',
+    subtitle: subtitleOf(report),
     rows: report.totals.missingDepartments,
     columns: [
       { header: '单位代码', width: 28, value: (unit) => unit.code },
       { header: '单位', width: 30, value: (unit) => unit.name },
-      { header: '截止时间', width: 28, value: () => report.period.dueAt },
+      { header: '截止时间', width: 18, value: () => new Date(report.period.dueAt) },
+    ],
+  };
+}
+
+interface Concern {
+  kind: string;
+  measureNo?: number;
+  taskSeq?: number;
+  subject: string;
+  detail: string;
+}
+
+/** The period's behind-plan flags, row by row in the table's order, then the units missing twice in official order. */
+function concernsSheet(report: ConsolidatedReport): Sheet<Concern & { index: number }> {
+  const concerns: Concern[] = [
+    ...taskRows(report).flatMap(({ measure, task }) =>
+      task.flags.map((flag) => ({ kind: flagLabel[flag.code], measureNo: measure.no, taskSeq: task.seq, subject: shorten(task.content, 60), detail: flag.detail })),
+    ),
+    ...report.unitFlags.map((flag) => ({ kind: flagLabel[flag.code], subject: flag.department.name, detail: flag.detail })),
+  ];
+  const rows = concerns.length > 0 ? concerns : [{ kind: '', subject: '', detail: '本期无需关注事项' }];
+  return {
+    name: '需关注事项',
+    title: '需关注事项',
+    subtitle: subtitleOf(report),
+    rows: rows.map((concern, index) => ({ ...concern, index: index + 1 })),
+    columns: [
+      { header: '序号', width: 6, value: (row) => row.index },
+      { header: '类别', width: 16, value: (row) => row.kind },
+      { header: '措施序号', width: 6, value: (row) => row.measureNo },
+      { header: '任务序号', width: 6, value: (row) => row.taskSeq },
+      { header: '具体任务 / 单位', width: 50, value: (row) => row.subject },
+      { header: '说明', width: 50, value: (row) => row.detail },
     ],
   };
 }
@@ -102,12 +158,11 @@ export function consolidatedWorkbook(report: ConsolidatedReport): Sheet<any>[] {
   return [
     tableSheet(report),
     missingSheet(report),
-    ...categories.map((category) =>
-      unitSheet(
-        `(${chineseOrdinals[category.ordinal - 1] ?? category.ordinal})${category.title}`.slice(0, 31),
-        unitRows(rows.filter((row) => row.measure.category.ordinal === category.ordinal)),
-      ),
-    ),
+    concernsSheet(report),
+    ...categories.map((category) => {
+      const title = `(${chineseOrdinals[category.ordinal - 1] ?? category.ordinal})${category.title}`;
+      return unitSheet(title.slice(0, 31), unitRows(rows.filter((row) => row.measure.category.ordinal === category.ordinal)), { title, subtitle: subtitleOf(report) });
+    }),
   ];
 }
 

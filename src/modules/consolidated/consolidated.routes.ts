@@ -6,6 +6,7 @@ import { bearerSecurity } from '../../plugins/auth.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
 import { consolidatedSchema, periodParamsSchema, progressSchema } from './consolidated.schemas.js';
 import { consolidatedCsvSheet, consolidatedWorkbook } from './consolidated.export.js';
+import { progressCsvSheet, progressWorkbook } from './progress.export.js';
 import * as service from './consolidated.service.js';
 
 const tags = ['consolidated'];
@@ -53,7 +54,8 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
     xlsx: {
       operationId: 'getConsolidatedReportXlsx',
       summary: 'Consolidated report as an Excel workbook laid out like the 分工表 (office)',
-      description: 'Sheets: 分工表进展汇总 (the table with progress columns), 未报送单位, and one sheet per category.',
+      description:
+        'Print-ready (A4 landscape, titled with the period and deadline, header repeated on every page). Sheets: 分工表进展汇总 (the table with progress columns and 标记, the row’s behind-plan flags), 未报送单位, 需关注事项 (row flags and units missing twice), and one sheet per category.',
     },
     load: (request) => service.consolidated(app.db, request.params.plan, request.params.period),
     fileName,
@@ -77,4 +79,26 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => service.progressMatrix(app.db, request.params.plan),
   );
+
+  registerDownloads(app, {
+    path: '/v1/plans/:plan/progress',
+    onRequest: office,
+    schema: { tags, security: bearerSecurity, params: planParamsSchema },
+    errors,
+    csv: {
+      operationId: 'getProgressMatrixCsv',
+      summary: 'Progress of every task row in every period as CSV (office)',
+      description: 'UTF-8 CSV with a byte-order mark: one line per task row and period, with the row’s status, mean progress and flags, and the measure’s mean progress.',
+    },
+    xlsx: {
+      operationId: 'getProgressMatrixXlsx',
+      summary: 'Measures × periods progress as a print-ready Excel workbook (office)',
+      description:
+        'Sheets: 措施进度矩阵 (mean progress per measure and period under a red–yellow–green colour scale), 任务进展 (each row’s status and progress per period, flagged cells filled, flags listed), 报送情况 (submission figures per period).',
+    },
+    load: (request) => service.progressMatrix(app.db, request.params.plan),
+    fileName: (matrix, extension) => `${matrix.plan}-进度矩阵.${extension}`,
+    csvSheet: progressCsvSheet,
+    workbook: progressWorkbook,
+  });
 };

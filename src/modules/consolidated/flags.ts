@@ -1,3 +1,4 @@
+import { periodLabel } from '../periods/period-label.js';
 import type { DepartmentRef } from '../plans/plans.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
 import type { Consolidated, Rollup, TaskStatus } from './rollup.js';
@@ -66,7 +67,7 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
         earlier?.progress === now.progress
       ) {
         const periods = [before2!.period.id, before1!.period.id, current.period.id];
-        flags.push({ code: 'stalled', detail: `平均进度连续两期未变化(${periods.join('、')}均为 ${now.progress}%)`, periods, progress: [now.progress, now.progress, now.progress] });
+        flags.push({ code: 'stalled', detail: `平均进度连续两期未变化(${periods.map(periodLabel).join('、')}均为 ${now.progress}%)`, periods, progress: [now.progress, now.progress, now.progress] });
       }
       if (now.progress !== null && previous?.progress != null && now.progress < previous.progress) {
         const periods = [before1!.period.id, current.period.id];
@@ -86,7 +87,7 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
           const status = latest?.[1].status ?? null;
           flags.push({
             code: 'overdue',
-            detail: `整治阶段已于 ${rectificationEndsOn} 结束,${latest ? `截至 ${latest[0].period.id} 为${statusLabel[status!]}(${latest[1].progress}%)` : '尚无报送'}`,
+            detail: `整治阶段已于 ${rectificationEndsOn} 结束,${latest ? `截至${periodLabel(latest[0].period.id)}为${statusLabel[status!]}(${latest[1].progress}%)` : '尚无报送'}`,
             rectificationEndedOn: rectificationEndsOn,
             latestPeriod: latest?.[0].period.id ?? null,
             status,
@@ -104,7 +105,7 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
         .filter((unit) => missingBefore.has(unit.code))
         .map((department) => ({
           code: 'missing-twice' as const,
-          detail: `${before1.period.id}、${current.period.id} 连续两期未报送`,
+          detail: `${periodLabel(before1.period.id)}、${periodLabel(current.period.id)}连续两期未报送`,
           department,
           periods: [before1.period.id, current.period.id],
         }))

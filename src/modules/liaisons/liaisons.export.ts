@@ -7,6 +7,8 @@ type Entry = Roster['items'][number];
 export function rosterSheet(roster: Roster): Sheet<Entry> {
   return {
     name: '联络员名单',
+    title: '各单位联络员名单',
+    subtitle: `共 ${roster.total} 个单位,已登记 ${roster.registered} 个,未登记 ${roster.total - roster.registered} 个`,
     rows: roster.items,
     columns: [
       { header: '单位代码', width: 28, value: (entry) => entry.department.code },
@@ -19,7 +21,7 @@ export function rosterSheet(roster: Roster): Sheet<Entry> {
       { header: '工作人员', value: (entry) => entry.staff?.name },
       { header: '工作人员电话', value: (entry) => entry.staff?.phone },
       { header: '工作人员邮箱', width: 28, value: (entry) => entry.staff?.email },
-      { header: '更新时间', width: 26, value: (entry) => entry.updatedAt },
+      { header: '更新时间', width: 18, value: (entry) => (entry.updatedAt === null ? null : new Date(entry.updatedAt)) },
     ],
   };
 }

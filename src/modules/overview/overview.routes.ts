@@ -3,7 +3,7 @@ import { registerDownloads } from '../../http/exports.js';
 import { problemResponses } from '../../http/problem.js';
 import { bearerSecurity } from '../../plugins/auth.js';
 import { periodParamsSchema } from '../consolidated/consolidated.schemas.js';
-import { chaseSheet } from './overview.export.js';
+import { chaseSheet, statusSheet } from './overview.export.js';
 import { overviewSchema } from './overview.schemas.js';
 import * as service from './overview.service.js';
 
@@ -45,11 +45,12 @@ export const overviewRoutes: FastifyPluginAsyncZod = async (app) => {
     xlsx: {
       operationId: 'getPeriodOverviewXlsx',
       summary: 'The 催报 list of a period as an Excel workbook (office)',
-      description: 'Units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; one sheet, 催报名单.',
+      description:
+        'Print-ready (A4 landscape, titled, header repeated on every page). Sheet 催报名单: units that have not submitted yet, in official order, with their 处级联络员 and 工作人员 names and phones; sheet 报送情况: every expected unit with its status, lateness, submission and review times (date cells, Asia/Shanghai).',
     },
     load: (request) => service.overview(app.db, request.params.plan, request.params.period),
     fileName,
     csvSheet: chaseSheet,
-    workbook: (overview) => [chaseSheet(overview)],
+    workbook: (overview) => [chaseSheet(overview), statusSheet(overview)],
   });
 };

@@ -8,6 +8,7 @@ import { calendarWarnings } from '../periods/calendar-coverage.js';
 import { listPeriods } from '../periods/periods.repository.js';
 import { syncPlanPeriods } from '../periods/periods.service.js';
 import { copyPolicy } from '../reminders/reminders.repository.js';
+import { copyRubric } from '../assessment/assessment.repository.js';
 import { insertPlanCopy, monthsBetween, shiftDay } from './plan-copy.js';
 import * as repository from './plans.repository.js';
 import type { CopyPlanBody } from './plans.schemas.js';
@@ -158,6 +159,7 @@ export async function copyPlan(db: Database, actor: Actor, at: Date, input: Copy
     if (!copy) throw new AppError('CONFLICT', { en: `Plan ${input.code} already exists`, zh: `计划 ${input.code} 已存在` });
     await syncPlanPeriods(tx, copy);
     await copyPolicy(tx, source.id, copy.id, at);
+    await copyRubric(tx, source.id, copy.id);
     const phases = await repository.listPhases(tx, copy.id);
     await recordAudit(tx, actor, at, {
       action: 'plan.copy',

@@ -26,6 +26,8 @@ function menuItems(me: Me, period: string | undefined): NonNullable<MenuProps['i
     ...(period ? [{ key: `/office/overview/${DEFAULT_PLAN}/${period}`, label: '总览' }] : []),
     ...(period ? [{ key: `/office/review/${DEFAULT_PLAN}/${period}`, label: '审核' }] : []),
     { key: `/office/progress/${DEFAULT_PLAN}`, label: '工作进展' },
+    ...(period ? [{ key: `/office/charts/${DEFAULT_PLAN}/${period}`, label: '图表' }] : []),
+    { key: `/office/assessment/${DEFAULT_PLAN}`, label: '年度考核' },
     { key: '/office/reminders', label: '催报提醒' },
     { key: '/office/roster', label: '联络员名册' },
     { key: `/office/deadlines/${DEFAULT_PLAN}`, label: '报送期限' },
@@ -33,6 +35,10 @@ function menuItems(me: Me, period: string | undefined): NonNullable<MenuProps['i
     ...(me.role === 'admin' ? [{ key: '/office/accounts', label: '账号管理' }] : []),
   ];
 }
+
+/** Pages with a period in the path: the menu's entry (current period) stays selected on any other period. */
+const PERIOD_PAGES = ['/office/overview/', '/office/review/', '/office/charts/'];
+const samePage = (key: string, pathname: string) => PERIOD_PAGES.some((prefix) => key.startsWith(prefix) && pathname.startsWith(prefix));
 
 /** The frame of every signed-in page: side menu on desktop, top bar + drawer under 768 px. */
 export function AppLayout() {
@@ -47,7 +53,7 @@ export function AppLayout() {
   const items = menuItems(me, period);
   const selected = items
     .map((item) => String(item?.key))
-    .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`) || (key.startsWith('/office/overview') && location.pathname.startsWith('/office/overview')));
+    .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`) || samePage(key, location.pathname));
 
   const signOut = async () => {
     try {

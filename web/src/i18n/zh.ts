@@ -75,6 +75,7 @@ export const auditActionText: Record<Schemas['AuditAction'], string> = {
   'account.create': '创建账号',
   'account.delete': '删除账号',
   'sign-in-link.issue': '生成登录链接',
+  'assessment-rubric.set': '设置年度考核评分规则',
 };
 
 /** "2017Q3" → "2017年第三季度"; "summary" → "总结报告". */
@@ -85,3 +86,12 @@ export function periodText(period: string): string {
 }
 
 export const DEFAULT_PLAN = 'hazchem-2017';
+
+/** Behind-plan flags, as src/modules/consolidated/flag-labels.ts names them in the office's documents. */
+export const flagText: Record<Schemas['RowFlag']['code'] | Schemas['UnitFlag']['code'], string> = {
+  stalled: '进度停滞',
+  regressed: '进度倒退',
+  blocked: '受阻',
+  overdue: '逾期未完成',
+  'missing-twice': '连续两期未报送',
+};

@@ -76,10 +76,19 @@ export default function OverviewPage() {
       <Space wrap style={{ marginBottom: 16 }}>
         <Button href={`${base}/overview.csv`} download>催报名单 CSV</Button>
         <Button href={`${base}/overview.xlsx`} download>催报名单 Excel</Button>
-        <Button href={`${base}/consolidated.csv`} download>汇总表 CSV</Button>
-        <Button href={`${base}/consolidated.xlsx`} download>汇总表 Excel</Button>
         <Link to={`/office/review/${plan}/${period}`}><Button type="primary">审核报告</Button></Link>
       </Space>
+
+      <Card size="small" title="文档" style={{ marginBottom: 16 }}>
+        {/* Plain links that the session cookie authorises: nothing is fetched until one is clicked. */}
+        <Space wrap>
+          <Button href={`${base}/summary-report.docx`} download>{period === 'summary' ? '总结报告' : '汇总报告'} Word</Button>
+          <Button href={`${base}/consolidated.xlsx`} download>汇总表 Excel</Button>
+          <Button href={`${base}/consolidated.csv`} download>汇总表 CSV</Button>
+          <Button href={`/v1/plans/${plan}/progress.xlsx`} download>进度矩阵 Excel</Button>
+          <Link to={`/office/charts/${plan}/${period}`}><Button>图表</Button></Link>
+        </Space>
+      </Card>
 
       <Card size="small" title={`催报名单(${chase.length})`} style={{ marginBottom: 16 }}>
         <ResponsiveTable

@@ -1,0 +1,63 @@
+import type { ReportEntry } from '../../db/schema/index.js';
+import type { ReportRow } from '../reports/reports.repository.js';
+import { roundTenth, type UnitCounts } from './rubric.js';
+
+/** The year of a period: the year its last day falls in (2019Q3 and the 总结报告 of 2019-11 count in 2019). */
+export const yearOfPeriod = (period: { endsOn: string }) => Number(period.endsOn.slice(0, 4));
+
+export type ReportFacts = Pick<ReportRow, 'periodId' | 'status' | 'firstSubmittedAt' | 'late' | 'entries'>;
+
+export interface UnitFigures extends UnitCounts {
+  submitted: number;
+  /** Reports the office has accepted (审核通过), as they stand now. */
+  accepted: number;
+  /** The period of the latest counted report, whose entries give the progress figures. */
+  latestPeriod: string | null;
+  rowsCompleted: number | null;
+  rowsCarried: number | null;
+}
+
+/** Reports whose content counts, as in the consolidated report: submitted or accepted, not returned. */
+const STANDING: ReadonlySet<ReportRow['status']> = new Set(['submitted', 'accepted']);
+
+function progressOf(entries: readonly Pick<ReportEntry, 'progress' | 'status'>[]) {
+  if (entries.length === 0) return { meanProgress: null, rowsCompleted: 0, rowsCarried: 0 };
+  const sum = entries.reduce((total, entry) => total + entry.progress, 0);
+  return {
+    meanProgress: roundTenth(sum / entries.length),
+    rowsCompleted: entries.filter((entry) => entry.status === 'completed').length,
+    rowsCarried: entries.length,
+  };
+}
+
+/**
+ * One unit's year: `periodIds` are the year's periods in timeline order (the unit is expected in
+ * each), `reports` the unit's reports of those periods. A report counts as submitted once it was
+ * first submitted, whatever happened since; `late` is the report's own mark (its first submission
+ * against the deadline in force). A submitted report that is now returned, or a draft again after a
+ * return, counts as returned until it is resubmitted.
+ */
+export function unitFigures(periodIds: readonly string[], reports: readonly ReportFacts[]): UnitFigures {
+  const byPeriod = new Map(reports.map((report) => [report.periodId, report]));
+  const figures = { expected: periodIds.length, onTime: 0, late: 0, missing: 0, returned: 0, accepted: 0 };
+  let latest: ReportFacts | undefined;
+  for (const periodId of periodIds) {
+    const report = byPeriod.get(periodId);
+    if (!report?.firstSubmittedAt) {
+      figures.missing += 1;
+      continue;
+    }
+    if (report.late === true) figures.late += 1;
+    else figures.onTime += 1;
+    if (report.status === 'accepted') figures.accepted += 1;
+    if (STANDING.has(report.status)) latest = report;
+    else figures.returned += 1;
+  }
+  const progress = latest ? progressOf(latest.entries) : { meanProgress: null, rowsCompleted: null, rowsCarried: null };
+  return {
+    ...figures,
+    submitted: figures.onTime + figures.late,
+    latestPeriod: latest?.periodId ?? null,
+    ...progress,
+  };
+}
