@@ -126,6 +126,13 @@ const routes: RouteCase[] = [
     return { ...assessment, url: (department: string) => `${assessment.url(department)}?year=2018` };
   }),
 
+  // Office documents: the summary report and its charts.
+  route('GET', '/v1/plans/{plan}/periods/{period}/summary-report.docx', officeOnly),
+  ...['svg', 'png'].map((format) => {
+    const chart = route('GET', `/v1/plans/{plan}/charts/{chart}.${format}`, officeOnly);
+    return { ...chart, url: (department: string) => `${chart.url(department).replace('{chart}', 'timeliness')}?period=${PERIOD}` };
+  }),
+
   // Tokens and audit.
   route('GET', '/v1/tokens', adminOnly),
   route('POST', '/v1/tokens', adminOnly, { role: 'office', label: 'x' }),

@@ -69,7 +69,8 @@ describe('flags of a row, computed from consecutive periods', () => {
       { code: 'overdue', detail: '整治阶段已于 2019-10-31 结束,截至2019年第三季度为推进中(80%)', rectificationEndedOn: '2019-10-31', latestPeriod: '2019Q3', status: 'in_progress', progress: 80 },
     ]);
     expect(flagCodes([summary({ status: 'completed', progress: 100 })])).toEqual([]);
-    expect(flagCodes([summary({ status: null, progress: null })])).toEqual(['overdue']);
+    // Nobody reported on the row in the last three periods: nothing is known, nothing is flagged.
+    expect(flagCodes([summary({ status: null, progress: null })])).toEqual([]);
     // The last quarter of the 整治阶段 ends before it does: not overdue.
     expect(flagCodes([period('2019Q3', '2019-09-30', { status: 'in_progress', progress: 80 })])).toEqual([]);
     // Ending on the last day of the 整治阶段 is not after it.

@@ -161,9 +161,9 @@ describe('progress.xlsx of the campaign', () => {
     const book = await workbook(`/v1/plans/${PLAN}/progress.xlsx`);
     for (const sheet of book.worksheets) expectPrintReady(sheet);
     const tasks = book.getWorksheet('任务进展')!;
-    const marks = cellsOf(tasks, '标记');
-    const flagged = marks.find((cell) => cell.text.split('\n').length >= 3)!;
-    expect(tasks.getRow(flagged.fullAddress.row).height).toBeGreaterThanOrEqual(3 * 15);
+    const flagged = cellsOf(tasks, '标记').filter((cell) => cell.text !== '');
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const cell of flagged) expect(tasks.getRow(cell.fullAddress.row).height).toBeGreaterThanOrEqual(cell.text.split('\n').length * 15);
   });
 });
 

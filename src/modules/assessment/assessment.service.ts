@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../../db/client.js';
 import { AppError } from '../../errors.js';
-import { ifMatchHolds } from '../../http/if-match.js';
+import { ifMatchHolds } from '../../http/entity-tags.js';
 import { invalid } from '../../http/validation.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { loadDirectory } from '../departments/departments.service.js';

@@ -22,8 +22,8 @@ export const rowFlagSchema = z
         code: z.literal('overdue'),
         detail: z.string(),
         rectificationEndedOn: z.string().describe('Last day of the 整治阶段'),
-        latestPeriod: z.string().nullable().describe('The latest period (of this one and the two before) with a roll-up'),
-        status: taskStatusSchema.nullable(),
+        latestPeriod: z.string().describe('The latest period (of this one and the two before) with a roll-up'),
+        status: taskStatusSchema,
         progress: z.number().nullable(),
       })
       .describe('The period ends after the 整治阶段 and the row is not completed'),

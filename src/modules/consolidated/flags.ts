@@ -12,14 +12,14 @@ import type { Consolidated, Rollup, TaskStatus } from './rollup.js';
  * - `regressed`: the row's mean progress is lower than in the previous period.
  * - `blocked`: at least one unit reports the row as blocked (受阻) in this period.
  * - `overdue`: the period ends after the 整治阶段 ended and the row's latest roll-up (this period,
- *   else the latest of the two before) is not completed.
+ *   else the latest of the two before) is not completed; a row nobody reported on is not flagged (nothing is known).
  * - per unit, `missing-twice`: an expected unit that has submitted nothing for this period nor the previous one.
  */
 export type RowFlag =
   | { code: 'stalled'; detail: string; periods: string[]; progress: number[] }
   | { code: 'regressed'; detail: string; periods: string[]; progress: number[] }
   | { code: 'blocked'; detail: string; units: DepartmentRef[] }
-  | { code: 'overdue'; detail: string; rectificationEndedOn: string; latestPeriod: string | null; status: TaskStatus | null; progress: number | null };
+  | { code: 'overdue'; detail: string; rectificationEndedOn: string; latestPeriod: string; status: TaskStatus; progress: number | null };
 
 export interface UnitFlag {
   code: 'missing-twice';
@@ -80,18 +80,17 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
         flags.push({ code: 'blocked', detail: `${blockedUnits.map((unit) => unit.name).join('、')}报告受阻`, units: blockedUnits });
       }
       if (rectificationEndsOn !== null && current.period.endsOn > rectificationEndsOn) {
-        const latest = [[current, now], [before1, previous], [before2, earlier]].find(([, rollup]) => (rollup as Rollup | undefined)?.status) as
-          | [PeriodResult, Rollup]
-          | undefined;
-        if (latest?.[1].status !== 'completed') {
-          const status = latest?.[1].status ?? null;
+        const window: [PeriodResult | undefined, Rollup | undefined][] = [[current, now], [before1, previous], [before2, earlier]];
+        const latest = window.find(([, rollup]) => rollup?.status);
+        const [period, rollup] = latest ?? [];
+        if (period && rollup?.status && rollup.status !== 'completed') {
           flags.push({
             code: 'overdue',
-            detail: `整治阶段已于 ${rectificationEndsOn} 结束,${latest ? `截至${periodLabel(latest[0].period.id)}为${statusLabel[status!]}(${latest[1].progress}%)` : '尚无报送'}`,
+            detail: `整治阶段已于 ${rectificationEndsOn} 结束,截至${periodLabel(period.period.id)}为${statusLabel[rollup.status]}(${rollup.progress}%)`,
             rectificationEndedOn: rectificationEndsOn,
-            latestPeriod: latest?.[0].period.id ?? null,
-            status,
-            progress: latest?.[1].progress ?? null,
+            latestPeriod: period.period.id,
+            status: rollup.status,
+            progress: rollup.progress,
           });
         }
       }

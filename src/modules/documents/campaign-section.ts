@@ -1,10 +1,11 @@
 import type { FileChild } from 'docx';
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
 import type { PhaseSpan } from '../periods/deadlines.js';
+import { periodLabel } from '../periods/period-label.js';
 import { CHART_CAPTION, type TrendChartId } from './charts.js';
 import { caption, heading1, heading2, table, text } from './gbt9704.js';
 import { chartFigure, rowsParagraph, submissionParagraph, type Numbering } from './overview-section.js';
-import { chineseDate, overallProgress, percent, periodTitle } from './period-figures.js';
+import { chineseDate, overallProgress, percent } from './period-figures.js';
 
 /*
  * 一 of the 总结报告: the campaign as a whole. The phases and their dates come from the plan
@@ -33,7 +34,7 @@ export function campaignSection(phases: readonly PhaseSpan[], periods: readonly 
   const charts = CAMPAIGN_CHARTS;
   const figureNos = charts.map(() => numbers.next('figure'));
   const quarters = periods.filter(({ period }) => period.kind === 'quarterly');
-  const range = quarters.length > 0 ? `${periodTitle(quarters[0]!.period.id)}至${periodTitle(quarters.at(-1)!.period.id)}` : '';
+  const range = quarters.length > 0 ? `${periodLabel(quarters[0]!.period.id)}至${periodLabel(quarters.at(-1)!.period.id)}` : '';
   return [
     heading1('一、综合治理工作总体情况'),
     heading2('（一）阶段安排'),
@@ -51,7 +52,7 @@ export function campaignSection(phases: readonly PhaseSpan[], periods: readonly 
         { header: '平均进度', weight: 2.2 },
       ],
       periods.map(({ period, totals, measures }) => [
-        periodTitle(period.id),
+        periodLabel(period.id),
         String(totals.expected),
         String(totals.onTime),
         String(totals.late),

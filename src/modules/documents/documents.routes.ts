@@ -6,7 +6,8 @@ import { bearerSecurity } from '../../plugins/auth.js';
 import { periodParamsSchema } from '../periods/periods.schemas.js';
 import { chartDescription, chartParamsSchema, chartQuerySchema, DOCX_TYPE, PNG_TYPE, SVG_TYPE } from './documents.schemas.js';
 import * as service from './documents.service.js';
-import { createRenderCache } from './render-cache.js';
+import { ifNoneMatchHolds } from '../../http/entity-tags.js';
+import { createKeyedCache } from '../../http/keyed-cache.js';
 
 const tags = ['documents'];
 const errors = problemResponses(400, 401, 403, 404);
@@ -16,15 +17,14 @@ const CACHE_CONTROL = 'private, no-cache';
 /** Sends the body with its ETag, or 304 when If-None-Match holds it (RFC 9110 §13.1.2, weak comparison); the body is made only when needed. */
 async function sendConditional(reply: FastifyReply, etag: string, type: string, body: () => Promise<string | Buffer>) {
   reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
-  const ifNoneMatch = reply.request.headers['if-none-match'];
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
+  if (ifNoneMatchHolds(reply.request.headers['if-none-match'], etag)) return reply.code(304).send();
   return reply.type(type).send(await body());
 }
 
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
-  const charts = createRenderCache<string | Buffer>(100);
-  const reports = createRenderCache<{ fileName: string; body: Buffer }>(20);
+  const charts = createKeyedCache<string | Buffer>(100);
+  const reports = createKeyedCache<{ fileName: string; body: Buffer }>(20);
 
   const formats = [
     { format: 'svg', type: SVG_TYPE, operationId: 'getChartSvg', summary: 'A chart as SVG (office)' },

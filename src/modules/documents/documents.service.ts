@@ -4,12 +4,12 @@ import { notFound } from '../../errors.js';
 import { invalid } from '../../http/validation.js';
 import { consolidatedHistory, consolidatedVersion } from '../consolidated/consolidated.service.js';
 import { dayInZone } from '../periods/deadlines.js';
+import { periodLabel } from '../periods/period-label.js';
 import { listPeriods } from '../periods/periods.repository.js';
 import { requirePeriod } from '../periods/periods.service.js';
 import { requirePlan, type Plan } from '../plans/plans.service.js';
 import { periodReportsVersion } from '../reports/reports.repository.js';
 import { CHART_CAPTION, isPeriodChart, isTrendChart, periodChartOption, renderPng, renderSvg, trendChartOption, type ChartId } from './charts.js';
-import { periodTitle } from './period-figures.js';
 import { summaryReport } from './summary-report.js';
 
 export type ChartFormat = 'svg' | 'png';
@@ -56,7 +56,7 @@ export async function chart(db: Queryable, request: ChartRequest): Promise<strin
   if (isPeriodChart(id)) {
     const { periods } = await consolidatedHistory(db, request.plan, { upTo: request.period!, window: 1 });
     const current = periods.at(-1)!;
-    svg = renderSvg(periodChartOption(id, current), `${periodTitle(current.period.id)}${CHART_CAPTION[id]}`);
+    svg = renderSvg(periodChartOption(id, current), `${periodLabel(current.period.id)}${CHART_CAPTION[id]}`);
   } else {
     const { periods } = await consolidatedHistory(db, request.plan);
     svg = renderSvg(trendChartOption(id, periods), CHART_CAPTION[id]);

@@ -21,13 +21,6 @@ export function chineseNumber(value: number): string {
   return `${tens === 1 ? '' : DIGITS[tens]}十${units === 0 ? '' : DIGITS[units]}`;
 }
 
-/** 2018Q2 → 2018年第二季度; the 总结报告 period (`summary`) → 总结报告. */
-export function periodTitle(periodId: string): string {
-  const quarter = /^(\d{4})Q([1-4])$/.exec(periodId);
-  if (!quarter) return '总结报告';
-  return `${quarter[1]}年第${chineseNumber(Number(quarter[2]))}季度`;
-}
-
 /** 2018-07-20 → 2018年7月20日 (GB/T 9704 writes dates in Arabic numerals, without leading zeros). */
 export function chineseDate(day: string): string {
   const [year, month, date] = day.split('-').map(Number);

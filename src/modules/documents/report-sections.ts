@@ -2,8 +2,9 @@ import type { Paragraph } from 'docx';
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
 import type { RowFlag } from '../consolidated/flags.js';
 import type { UnitLine } from '../consolidated/rollup.js';
+import { periodLabel } from '../periods/period-label.js';
 import { heading1, heading2, leadLine, text } from './gbt9704.js';
-import { chineseNumber, nameList, percent, periodTitle, shorten, STATUS_LABEL, type Measure } from './period-figures.js';
+import { chineseNumber, nameList, percent, shorten, STATUS_LABEL, type Measure } from './period-figures.js';
 
 /*
  * Sections 二 (分类推进情况) and 三 (需关注事项) of the summary report. The report must stay readable
@@ -113,7 +114,7 @@ export function attentionSection(period: FlaggedPeriod): Paragraph[] {
   if (units.length === 0) {
     paragraphs.push(text('本期无。'));
   } else {
-    const periods = units[0]!.periods.map(periodTitle).join('、');
+    const periods = units[0]!.periods.map(periodLabel).join('、');
     paragraphs.push(text(`${nameList(units.map((unit) => unit.department.name), NAMES_PER_LIST)}，${periods}连续两期未报送。`));
   }
   return paragraphs;

@@ -1,11 +1,12 @@
 import { Document, Packer, type FileChild } from 'docx';
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
 import type { PhaseSpan } from '../periods/deadlines.js';
+import { periodLabel } from '../periods/period-label.js';
 import { CAMPAIGN_CHARTS, campaignSection } from './campaign-section.js';
 import { periodChartOption, renderPng, renderSvg, trendChartOption } from './charts.js';
 import { blankLine, fontTableOverride, issuerLine, pageNumberFooters, paragraphStyles, sectionProperties, text, title } from './gbt9704.js';
 import { numbering, OVERVIEW_CHARTS, overviewSection } from './overview-section.js';
-import { chineseDate, periodTitle } from './period-figures.js';
+import { chineseDate } from './period-figures.js';
 import { attentionSection, progressSection } from './report-sections.js';
 
 /** The office that consolidates the reports (方案 五(二): 市安委会办公室), by its full name. */
@@ -32,7 +33,7 @@ const yearOf = (day: string) => day.slice(0, 4);
  */
 export function reportTitle(input: Pick<SummaryReportInput, 'plan' | 'period' | 'campaign'>): string[] {
   const { period } = input.period;
-  if (period.kind !== 'summary') return [subject(input.plan.title), `${periodTitle(period.id)}进展情况汇总报告`];
+  if (period.kind !== 'summary') return [subject(input.plan.title), `${periodLabel(period.id)}进展情况汇总报告`];
   const first = input.campaign?.periods[0]?.period.startsOn ?? period.startsOn;
   return [`${subject(input.plan.title)}总结报告`, `（${yearOf(first)}—${yearOf(period.endsOn)}年）`];
 }
@@ -40,7 +41,7 @@ export function reportTitle(input: Pick<SummaryReportInput, 'plan' | 'period' | 
 function introduction(input: SummaryReportInput): FileChild {
   const source = `《${input.plan.title}》${input.plan.documentNo ? `（${input.plan.documentNo}）` : ''}`;
   if (input.period.period.kind === 'summary') return text(`根据${source}要求，现将综合治理工作总结报告如下。`);
-  return text(`根据${source}关于按季度报送工作进展情况的要求，现将${periodTitle(input.period.period.id)}各单位报送的工作进展情况汇总报告如下。`);
+  return text(`根据${source}关于按季度报送工作进展情况的要求，现将${periodLabel(input.period.period.id)}各单位报送的工作进展情况汇总报告如下。`);
 }
 
 /** The summary report as a .docx (pure: the data in, the file out). */

@@ -1,9 +1,9 @@
 import type { Database, Queryable } from '../../db/client.js';
+import { listedTags } from '../../http/entity-tags.js';
 import type { ReportEntry } from '../../db/schema/index.js';
 import { AppError, type FieldError, type Language } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
-import { loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
-import { isReportingUnit } from '../departments/departments.service.js';
+import { isReportingUnit, loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
 import { formatInZone } from '../periods/deadlines.js';
 import { requirePeriod, type PeriodRow } from '../periods/periods.service.js';
 import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
@@ -77,7 +77,7 @@ export async function getReport(db: Queryable, address: ReportAddress): Promise<
  */
 function assertMatches(ifMatch: string | undefined, version: number) {
   if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  const tags = listedTags(ifMatch);
   if (tags.includes(etagOf(version))) return;
   const unquoted = tags.filter((tag) => !/^"[^"]*"$/.test(tag));
   if (unquoted.length > 0) {
