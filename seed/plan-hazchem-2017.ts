@@ -34,6 +34,8 @@ export const hazchem2017: PlanSource = {
     timeZone: "Asia/Shanghai",
     quarterly: { first: "2017Q2", last: "2019Q3", dueWorkingDaysAfterEnd: 5, dueTime: "17:00" },
     summary: { phase: "summary", dueTime: "17:00" },
+    // 五(二): 分年度工作任务目标, set by each unit at the start of each year (2017: by the end of 部署阶段).
+    targets: { dueTime: "17:00" },
   },
   categories: [
     {

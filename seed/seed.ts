@@ -26,6 +26,12 @@ export async function seedDatabase(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     await seedDepartments(tx, departmentSources);
     for (const plan of seededPlans) await seedPlan(tx, plan, departmentSources);
+    // Plans copied before a kind of period existed (a year's targets) get it on the next start;
+    // deadlines the office moved stay moved.
+    const seededCodes = new Set(seededPlans.map((plan) => plan.code));
+    for (const plan of await tx.select({ id: plans.id, code: plans.code, reportingRule: plans.reportingRule }).from(plans)) {
+      if (!seededCodes.has(plan.code)) await syncPlanPeriods(tx, plan);
+    }
   });
 }
 

@@ -20,6 +20,7 @@ import { reportRoutes } from './modules/reports/reports.routes.js';
 import { overviewRoutes } from './modules/overview/overview.routes.js';
 import { documentRoutes } from './modules/documents/documents.routes.js';
 import { assessmentRoutes } from './modules/assessment/assessment.routes.js';
+import { targetsRoutes } from './modules/targets/targets.routes.js';
 import { testReminderRoutes } from './modules/reminders/test-reminder.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { accountRoutes } from './modules/auth/accounts.routes.js';
@@ -102,6 +103,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(liaisonRoutes);
   const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port ?? 3000}`;
   await app.register(reportRoutes, { publicBaseUrl });
+  await app.register(targetsRoutes, { publicBaseUrl });
   await app.register(consolidatedRoutes);
   await app.register(overviewRoutes);
   await app.register(documentRoutes);

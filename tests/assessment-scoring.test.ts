@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { unitFigures, yearOfPeriod, type ReportFacts } from '../src/modules/assessment/assessment-figures.js';
+import { meetsTarget, targetFigures, unitFigures, yearOfPeriod, type ReportFacts } from '../src/modules/assessment/assessment-figures.js';
 import { rubricSchema } from '../src/modules/assessment/assessment.schemas.js';
 import {
   assess,
@@ -21,7 +21,7 @@ import {
 
 const equal = DEFAULT_RUBRIC.weights;
 const bands = DEFAULT_RUBRIC.grades;
-const counts = (overrides: Partial<UnitCounts>): UnitCounts => ({ expected: 4, onTime: 0, late: 0, missing: 4, returned: 0, meanProgress: null, ...overrides });
+const counts = (overrides: Partial<UnitCounts>): UnitCounts => ({ expected: 4, onTime: 0, late: 0, missing: 4, returned: 0, meanProgress: null, targets: null, ...overrides });
 
 describe('rounding to one decimal, half up', () => {
   it.each([
@@ -52,16 +52,23 @@ describe('rounding to one decimal, half up', () => {
 });
 
 describe('components', () => {
-  it('when every period was submitted on time and stands, they are 100, 100, 100 and the progress', () => {
-    expect(componentsOf(counts({ onTime: 4, missing: 0, meanProgress: 80 }))).toEqual({ submission: 100, timeliness: 100, review: 100, progress: 80 });
+  it('when every period was submitted on time and stands, they are 100, 100, 100, the progress and the share of targets met', () => {
+    expect(componentsOf(counts({ onTime: 4, missing: 0, meanProgress: 80, targets: { rows: 4, met: 3 } }))).toEqual({ submission: 100, timeliness: 100, review: 100, progress: 80, targets: 75 });
+  });
+
+  it('when the unit has no accepted targets, targets is 0, not as if met; 2 of 3 met is 66.7; all met is 100', () => {
+    expect(componentsOf(counts({ onTime: 4, missing: 0, meanProgress: 100, targets: null })).targets).toBe(0);
+    expect(componentsOf(counts({ targets: { rows: 3, met: 2 } })).targets).toBe(66.7);
+    expect(componentsOf(counts({ targets: { rows: 3, met: 3 } })).targets).toBe(100);
+    expect(componentsOf(counts({ targets: { rows: 0, met: 0 } })).targets).toBe(0);
   });
 
   it('when one of three submitted reports is returned, review is 66.7; late reports count as submitted, not timely', () => {
-    expect(componentsOf(counts({ onTime: 2, late: 1, missing: 1, returned: 1, meanProgress: 40 }))).toEqual({ submission: 75, timeliness: 50, review: 66.7, progress: 40 });
+    expect(componentsOf(counts({ onTime: 2, late: 1, missing: 1, returned: 1, meanProgress: 40 }))).toEqual({ submission: 75, timeliness: 50, review: 66.7, progress: 40, targets: 0 });
   });
 
   it('when nothing was submitted, every component is 0 (review too: nothing stands)', () => {
-    expect(componentsOf(counts({}))).toEqual({ submission: 0, timeliness: 0, review: 0, progress: 0 });
+    expect(componentsOf(counts({}))).toEqual({ submission: 0, timeliness: 0, review: 0, progress: 0, targets: 0 });
   });
 
   it('when every submitted report was returned, review is 0', () => {
@@ -69,37 +76,42 @@ describe('components', () => {
   });
 
   it('when no period is expected, every component is 0', () => {
-    expect(componentsOf(counts({ expected: 0, missing: 0 }))).toEqual({ submission: 0, timeliness: 0, review: 0, progress: 0 });
+    expect(componentsOf(counts({ expected: 0, missing: 0 }))).toEqual({ submission: 0, timeliness: 0, review: 0, progress: 0, targets: 0 });
   });
 });
 
 describe('score', () => {
   it('is the weighted mean of the components, rounded to 0.1', () => {
-    expect(scoreOf({ submission: 75, timeliness: 50, review: 66.7, progress: 40 }, equal)).toBe(57.9);
-    expect(scoreOf({ submission: 25, timeliness: 0, review: 100, progress: 20 }, equal)).toBe(36.3);
+    // (75 + 50 + 66.7 + 40 + 57.8) / 5 = 57.9; (25 + 0 + 100 + 20 + 36.5) / 5 = 36.3; (75 + 50 + 66.7 + 40 + 100) / 5 = 66.34
+    expect(scoreOf({ submission: 75, timeliness: 50, review: 66.7, progress: 40, targets: 57.8 }, equal)).toBe(57.9);
+    expect(scoreOf({ submission: 25, timeliness: 0, review: 100, progress: 20, targets: 36.5 }, equal)).toBe(36.3);
+    expect(scoreOf({ submission: 75, timeliness: 50, review: 66.7, progress: 40, targets: 100 }, equal)).toBe(66.3);
   });
 
-  it('takes weights as relative: 1/1/1/1 scores like 25/25/25/25, 3/1/0/0 like 75/25/0/0', () => {
-    const components = { submission: 80, timeliness: 40, review: 100, progress: 10 };
-    expect(scoreOf(components, { submission: 1, timeliness: 1, review: 1, progress: 1 })).toBe(scoreOf(components, equal));
-    expect(scoreOf(components, { submission: 3, timeliness: 1, review: 0, progress: 0 })).toBe(70);
-    expect(scoreOf(components, { submission: 75, timeliness: 25, review: 0, progress: 0 })).toBe(70);
+  it('takes weights as relative: 1/1/1/1/1 scores like 25 each, 3/1/0/0/0 like 75/25/0/0/0', () => {
+    const components = { submission: 80, timeliness: 40, review: 100, progress: 10, targets: 30 };
+    expect(scoreOf(components, { submission: 1, timeliness: 1, review: 1, progress: 1, targets: 1 })).toBe(scoreOf(components, equal));
+    expect(scoreOf(components, equal)).toBe(52);
+    expect(scoreOf(components, { submission: 3, timeliness: 1, review: 0, progress: 0, targets: 0 })).toBe(70);
+    expect(scoreOf(components, { submission: 75, timeliness: 25, review: 0, progress: 0, targets: 0 })).toBe(70);
   });
 
   it('ignores a component weighted 0', () => {
-    expect(scoreOf({ submission: 100, timeliness: 0, review: 0, progress: 0 }, { submission: 0, timeliness: 1, review: 1, progress: 1 })).toBe(0);
+    expect(scoreOf({ submission: 100, timeliness: 0, review: 0, progress: 0, targets: 0 }, { submission: 0, timeliness: 1, review: 1, progress: 1, targets: 1 })).toBe(0);
+    expect(scoreOf({ submission: 0, timeliness: 0, review: 0, progress: 0, targets: 100 }, { submission: 1, timeliness: 0, review: 0, progress: 0, targets: 0 })).toBe(0);
   });
 
   it('is 0 when every weight is 0 (a rubric the schema refuses)', () => {
-    expect(scoreOf({ submission: 100, timeliness: 100, review: 100, progress: 100 }, { submission: 0, timeliness: 0, review: 0, progress: 0 })).toBe(0);
+    expect(scoreOf({ submission: 100, timeliness: 100, review: 100, progress: 100, targets: 100 }, { submission: 0, timeliness: 0, review: 0, progress: 0, targets: 0 })).toBe(0);
   });
 
   it('rounds 89.95 up to 90, which is 优秀; 89.925 down to 89.9, which is 良好', () => {
-    const two = { submission: 1, timeliness: 1, review: 0, progress: 0 };
-    expect(scoreOf({ submission: 89.9, timeliness: 90, review: 0, progress: 0 }, two)).toBe(90);
-    expect(scoreOf({ submission: 80.1, timeliness: 99.8, review: 0, progress: 0 }, two)).toBe(90);
+    const two = { submission: 1, timeliness: 1, review: 0, progress: 0, targets: 0 };
+    expect(scoreOf({ submission: 89.9, timeliness: 90, review: 0, progress: 0, targets: 0 }, two)).toBe(90);
+    expect(scoreOf({ submission: 80.1, timeliness: 99.8, review: 0, progress: 0, targets: 0 }, two)).toBe(90);
     expect(gradeOf(90, bands)).toBe('优秀');
-    expect(scoreOf({ submission: 89.9, timeliness: 89.9, review: 90, progress: 89.9 }, equal)).toBe(89.9);
+    // (89.9 × 4 + 90) / 5 = 89.92
+    expect(scoreOf({ submission: 89.9, timeliness: 89.9, review: 90, progress: 89.9, targets: 89.9 }, equal)).toBe(89.9);
     expect(gradeOf(89.9, bands)).toBe('良好');
   });
 });
@@ -143,11 +155,16 @@ describe('rank', () => {
 
 describe('assess', () => {
   it('scores, grades and ranks each unit in the order given', () => {
-    const result = assess([counts({}), counts({ onTime: 4, missing: 0, meanProgress: 80 }), counts({ late: 1, missing: 3, meanProgress: 20 })], DEFAULT_RUBRIC);
+    const result = assess(
+      [counts({}), counts({ onTime: 4, missing: 0, meanProgress: 80, targets: { rows: 4, met: 3 } }), counts({ late: 1, missing: 3, meanProgress: 20 }), counts({ onTime: 4, missing: 0, meanProgress: 80 })],
+      DEFAULT_RUBRIC,
+    );
+    // (100 + 100 + 100 + 80 + 75) / 5 = 91; (25 + 0 + 100 + 20 + 0) / 5 = 29; the same year without accepted targets: 380 / 5 = 76
     expect(result.map(({ score, grade, rank }) => [score, grade, rank])).toEqual([
-      [0, '较差', 3],
-      [95, '优秀', 1],
-      [36.3, '较差', 2],
+      [0, '较差', 4],
+      [91, '优秀', 1],
+      [29, '较差', 3],
+      [76, '良好', 2],
     ]);
   });
 });
@@ -155,7 +172,7 @@ describe('assess', () => {
 describe('the rubric', () => {
   it('defaults to equal weights and the four bands 优秀 90, 良好 75, 一般 60, 较差 0', () => {
     expect(effectiveRubric(null)).toEqual({
-      weights: { submission: 25, timeliness: 25, review: 25, progress: 25 },
+      weights: { submission: 25, timeliness: 25, review: 25, progress: 25, targets: 25 },
       grades: [{ name: '优秀', min: 90 }, { name: '良好', min: 75 }, { name: '一般', min: 60 }, { name: '较差', min: 0 }],
     });
     expect(effectiveRubric(null)).not.toBe(DEFAULT_RUBRIC);
@@ -163,7 +180,12 @@ describe('the rubric', () => {
 
   it('gives a stored rubric without a component that component’s default weight', () => {
     const stored = { weights: { submission: 1, timeliness: 2, review: 3 }, grades: [{ name: '合格', min: 0 }] } as unknown as AssessmentRubric;
-    expect(effectiveRubric(stored).weights).toEqual({ submission: 1, timeliness: 2, review: 3, progress: 25 });
+    expect(effectiveRubric(stored).weights).toEqual({ submission: 1, timeliness: 2, review: 3, progress: 25, targets: 25 });
+  });
+
+  it('gives a rubric stored before the targets component existed the weight 25 for it', () => {
+    const stored = { weights: { submission: 10, timeliness: 20, review: 30, progress: 40 }, grades: [{ name: '合格', min: 0 }] } as unknown as AssessmentRubric;
+    expect(effectiveRubric(stored).weights).toEqual({ submission: 10, timeliness: 20, review: 30, progress: 40, targets: 25 });
   });
 
   it('finds nothing wrong with the defaults', () => {
@@ -171,7 +193,7 @@ describe('the rubric', () => {
   });
 
   it.each([
-    ['weights adding up to 0', { weights: { submission: 0, timeliness: 0, review: 0, progress: 0 }, grades: bands }, ['weights']],
+    ['weights adding up to 0', { weights: { submission: 0, timeliness: 0, review: 0, progress: 0, targets: 0 }, grades: bands }, ['weights']],
     ['bands out of order', { weights: equal, grades: [{ name: 'A', min: 60 }, { name: 'B', min: 90 }, { name: 'C', min: 0 }] }, ['grades', 1, 'min']],
     ['equal mins', { weights: equal, grades: [{ name: 'A', min: 60 }, { name: 'B', min: 60 }, { name: 'C', min: 0 }] }, ['grades', 1, 'min']],
     ['a last band above 0', { weights: equal, grades: [{ name: 'A', min: 60 }, { name: 'B', min: 0.1 }] }, ['grades', 1, 'min']],
@@ -181,7 +203,7 @@ describe('the rubric', () => {
   });
 
   it('accepts one band from 0 and a single weighted component', () => {
-    expect(rubricIssues({ weights: { submission: 0, timeliness: 0, review: 0, progress: 0.5 }, grades: [{ name: '合格', min: 0 }] })).toEqual([]);
+    expect(rubricIssues({ weights: { submission: 0, timeliness: 0, review: 0, progress: 0, targets: 0.5 }, grades: [{ name: '合格', min: 0 }] })).toEqual([]);
   });
 
   it('refuses through the schema what rubricIssues flags, and a negative weight, with their paths', () => {
@@ -226,6 +248,7 @@ describe('a unit’s figures over the year', () => {
       meanProgress: 75,
       rowsCompleted: 1,
       rowsCarried: 2,
+      yearEnd: [entry(100, 'completed'), entry(50)],
     });
   });
 
@@ -239,6 +262,55 @@ describe('a unit’s figures over the year', () => {
   });
 });
 
+describe('a row’s target against its year-end entry', () => {
+  const target = { status: 'in_progress' as const, progress: 60, metrics: [{ name: '完成危险化学品企业安全风险评估', value: 120, unit: '家' }] };
+  const result = (overrides: Record<string, unknown> = {}) => ({ status: 'in_progress' as const, progress: 60, metrics: [{ name: '完成危险化学品企业安全风险评估', value: 120, unit: '家' }], ...overrides });
+
+  it('is met exactly at the target: the same status, progress and metric value', () => {
+    expect(meetsTarget(target, result())).toBe(true);
+  });
+
+  it('is met by a status further on (completed for in_progress), not by one behind it or blocked', () => {
+    expect(meetsTarget(target, result({ status: 'completed', progress: 100 }))).toBe(true);
+    expect(meetsTarget(target, result({ status: 'not_started' }))).toBe(false);
+    expect(meetsTarget(target, result({ status: 'blocked', progress: 90 }))).toBe(false);
+    expect(meetsTarget({ ...target, status: 'not_started', progress: 0, metrics: [] }, result({ status: 'blocked', progress: 0, metrics: [] }))).toBe(false);
+  });
+
+  it('is not met one point of progress short (59 for 60), nor one unit of a metric short (119 for 120)', () => {
+    expect(meetsTarget(target, result({ progress: 59 }))).toBe(false);
+    expect(meetsTarget(target, result({ metrics: [{ name: '完成危险化学品企业安全风险评估', value: 119, unit: '家' }] }))).toBe(false);
+    expect(meetsTarget(target, result({ metrics: [{ name: '完成危险化学品企业安全风险评估', value: 119.5, unit: '家' }] }))).toBe(false);
+  });
+
+  it('matches metrics by name: one missing, or under another name, is not met; extra metrics do not matter', () => {
+    expect(meetsTarget(target, result({ metrics: [] }))).toBe(false);
+    expect(meetsTarget(target, result({ metrics: [{ name: '风险评估', value: 500, unit: '家' }] }))).toBe(false);
+    expect(meetsTarget(target, result({ metrics: [{ name: '完成危险化学品企业安全风险评估', value: 130, unit: '家' }, { name: '其他', value: 0, unit: '' }] }))).toBe(true);
+    expect(meetsTarget({ ...target, metrics: [] }, result({ metrics: undefined }))).toBe(true);
+  });
+
+  it('is not met without a year-end entry', () => {
+    expect(meetsTarget(target, null)).toBe(false);
+  });
+
+  it('counts the rows met and shows each target beside its result; without targets, nothing to count', () => {
+    const targets = [
+      { measureNo: 1, taskSeq: 1, summary: '…', ...target },
+      { measureNo: 2, taskSeq: 1, summary: '…', status: 'completed' as const, progress: 100 },
+    ];
+    const yearEnd = [{ measureNo: 1, taskSeq: 1, summary: '…', ...result({ progress: 70 }) }];
+    const { rows, counts: figures } = targetFigures(targets, yearEnd);
+    expect(figures).toEqual({ rows: 2, met: 1 });
+    expect(rows).toEqual([
+      { measureNo: 1, taskSeq: 1, target: { status: 'in_progress', progress: 60, metrics: target.metrics }, result: { status: 'in_progress', progress: 70, metrics: target.metrics }, met: true },
+      { measureNo: 2, taskSeq: 1, target: { status: 'completed', progress: 100, metrics: [] }, result: null, met: false },
+    ]);
+    expect(targetFigures(null, yearEnd)).toEqual({ rows: [], counts: null });
+    expect(targetFigures(targets, null).counts).toEqual({ rows: 2, met: 0 });
+  });
+});
+
 describe('any rubric the schema accepts, any year of reporting', () => {
   const rubricArbitrary = fc.record({
     weights: fc.record({
@@ -246,6 +318,7 @@ describe('any rubric the schema accepts, any year of reporting', () => {
       timeliness: fc.double({ min: 0, max: 1000, noNaN: true }),
       review: fc.double({ min: 0, max: 1000, noNaN: true }),
       progress: fc.double({ min: 0, max: 1000, noNaN: true }),
+      targets: fc.double({ min: 0, max: 1000, noNaN: true }),
     }),
     grades: fc
       .uniqueArray(fc.double({ min: 0, max: 100, noNaN: true, minExcluded: true }), { maxLength: 9 })
@@ -254,7 +327,8 @@ describe('any rubric the schema accepts, any year of reporting', () => {
   const countsArbitrary = fc
     .record({ expected: fc.integer({ min: 0, max: 5 }), onTime: fc.nat(5), late: fc.nat(5), returned: fc.nat(5), meanProgress: fc.option(fc.integer({ min: 0, max: 1000 }).map((tenths) => tenths / 10)) })
     .filter((c) => c.onTime + c.late <= c.expected && c.returned <= c.onTime + c.late)
-    .map((c) => ({ ...c, missing: c.expected - c.onTime - c.late }));
+    .map((c) => ({ ...c, missing: c.expected - c.onTime - c.late }))
+    .chain((c) => fc.option(fc.nat(40).chain((rows) => fc.record({ rows: fc.constant(rows), met: fc.nat(rows) }))).map((targets) => ({ ...c, targets })));
 
   it('scores 0–100 to one decimal, grades with one of its bands, ranks from 1', () => {
     fc.assert(

@@ -10,15 +10,19 @@ import { bearer } from './helpers/tokens.js';
  * file writes; every other expected unit submits nothing and scores 0.
  *
  * 金山区政府 (2 required rows: 7-1, 9-2): all four on time; Q1, Q2 accepted; Q4 at 100 and 60.
+ *   Accepted 2018 targets: 7-1 completed 100, 9-2 in progress 70 with 整治企业 ≥ 10 家.
+ *   Year end (2018Q4): 7-1 completed 100 meets its target; 9-2 at 60 < 70 does not: 1 of 2 met, 50.
  *   expected 4, onTime 4, late 0, missing 0, returned 0, accepted 2; latest 2018Q4, mean 80, 1 of 2 completed
- *   components 100 / 100 / 100 / 80 → score 95 → 优秀, rank 1
+ *   components 100 / 100 / 100 / 80 / 50 → 430 / 5 = 86 → 良好, rank 1
  * 黄浦区政府 (1 row): Q1 on time at 30, Q2 late at 40, Q3 on time then returned and redrafted, Q4 never.
+ *   Its 2018 targets are submitted but not reviewed: targets null, 目标未通过审核, component 0.
  *   expected 4, onTime 2, late 1, missing 1, returned 1, accepted 0; latest 2018Q2, mean 40, 0 of 1
- *   components 75 / 50 / 66.7 (2 of 3 stand) / 40 → 231.7 / 4 = 57.925 → 57.9 → 较差, rank 2
- * 徐汇区政府 (1 row): Q1 late at 20, nothing else.
+ *   components 75 / 50 / 66.7 (2 of 3 stand) / 40 / 0 → 231.7 / 5 = 46.34 → 46.3 → 较差, rank 2
+ * 徐汇区政府 (1 row): Q1 late at 20, nothing else; no targets (未设定年度目标).
  *   expected 4, onTime 0, late 1, missing 3, returned 0, accepted 0; latest 2018Q1, mean 20
- *   components 25 / 0 / 100 / 20 → 145 / 4 = 36.25 → 36.3 (half up) → 较差, rank 3
- * Everyone else: 0 / 0 / 0 / 0 → 0 → 较差, rank 4 shared.
+ *   components 25 / 0 / 100 / 20 / 0 → 145 / 5 = 29 → 较差, rank 3
+ * Everyone else: 0 / 0 / 0 / 0 / 0 → 0 → 较差, rank 4 shared.
+ * Without targets 金山 would score 380 / 5 = 76 (the last test of the file withdraws them from the sum by weight 0).
  */
 
 const PLAN = 'hazchem-2017';
@@ -47,7 +51,9 @@ interface Line {
   meanProgress: number | null;
   rowsCompleted: number | null;
   rowsCarried: number | null;
-  components: Record<'submission' | 'timeliness' | 'review' | 'progress', number>;
+  components: Record<'submission' | 'timeliness' | 'review' | 'progress' | 'targets', number>;
+  targets: { rows: number; met: number } | null;
+  targetsNote: string | null;
   score: number;
   grade: string;
 }
@@ -102,10 +108,28 @@ async function assessment(year: number | string = 2018): Promise<Assessment> {
 
 const lineOf = (result: Assessment, code: string) => result.units.find((line) => line.code === code)!;
 
+const targetsUrl = (code: string) => `/v1/plans/${PLAN}/years/2018/targets/${code}`;
+const jinshanTargets = [
+  { measureNo: 7, taskSeq: 1, status: 'completed', progress: 100, summary: '年底前完成。' },
+  { measureNo: 9, taskSeq: 2, status: 'in_progress', progress: 70, summary: '年底前完成七成。', metrics: [{ name: '整治企业', value: 10, unit: '家' }] },
+];
+
+/** The unit sets its 2018 targets in March and submits them; the office accepts them or leaves them unreviewed. */
+async function setTargets(code: string, entries: object[], review: 'accept' | 'none') {
+  clock.set('2018-03-01T10:00:00+08:00');
+  const unit = await as(code);
+  expect((await inject('PUT', targetsUrl(code), unit, { entries })).statusCode).toBe(200);
+  expect((await inject('POST', `${targetsUrl(code)}/submit`, unit)).statusCode).toBe(200);
+  if (review === 'accept') expect((await inject('POST', `${targetsUrl(code)}/accept`, headers.office!)).statusCode).toBe(200);
+}
+
 beforeAll(async () => {
   headers.office = await bearer(ctx.app, 'office');
   const periods = (await inject('GET', `/v1/plans/${PLAN}/periods`, headers.office)).json() as { items: { id: string; dueAt: string }[] };
   for (const period of periods.items) dueAt.set(period.id, new Date(period.dueAt));
+
+  await setTargets('jinshan-district', jinshanTargets, 'accept');
+  await setTargets('huangpu-district', [{ measureNo: 7, taskSeq: 1, status: 'in_progress', progress: 30, summary: '推进。' }], 'none');
 
   for (const period of YEAR_PERIODS) await submit('jinshan-district', period, period === '2018Q4' ? [100, 60] : [50, 50], 'on time');
   await review('jinshan-district', '2018Q1', 'accept');
@@ -128,7 +152,7 @@ beforeAll(async () => {
 });
 
 describe('the 2018 assessment, computed by hand for three districts', () => {
-  it('when one district reported every quarter on time, its line has every figure, 95 and 优秀, rank 1', async () => {
+  it('when one district reported every quarter on time and met 1 of its 2 accepted targets, its line has every figure, 86 and 良好, rank 1', async () => {
     expect(lineOf(await assessment(), 'jinshan-district')).toEqual({
       rank: 1,
       code: 'jinshan-district',
@@ -145,13 +169,26 @@ describe('the 2018 assessment, computed by hand for three districts', () => {
       meanProgress: 80,
       rowsCompleted: 1,
       rowsCarried: 2,
-      components: { submission: 100, timeliness: 100, review: 100, progress: 80 },
-      score: 95,
-      grade: '优秀',
+      targetsStatus: 'accepted',
+      targets: { rows: 2, met: 1 },
+      targetsNote: null,
+      targetRows: [
+        { measureNo: 7, taskSeq: 1, target: { status: 'completed', progress: 100, metrics: [] }, result: { status: 'completed', progress: 100, metrics: [] }, met: true },
+        {
+          measureNo: 9,
+          taskSeq: 2,
+          target: { status: 'in_progress', progress: 70, metrics: [{ name: '整治企业', value: 10, unit: '家' }] },
+          result: { status: 'in_progress', progress: 60, metrics: [] },
+          met: false,
+        },
+      ],
+      components: { submission: 100, timeliness: 100, review: 100, progress: 80, targets: 50 },
+      score: 86,
+      grade: '良好',
     });
   });
 
-  it('when a district was late once, returned once and missed once, its line reads 57.9 and 较差, rank 2', async () => {
+  it('when a district was late once, returned once and missed once, and its targets are not accepted yet, its line reads 46.3 and 较差, rank 2', async () => {
     expect(lineOf(await assessment(), 'huangpu-district')).toEqual({
       rank: 2,
       code: 'huangpu-district',
@@ -168,13 +205,17 @@ describe('the 2018 assessment, computed by hand for three districts', () => {
       meanProgress: 40,
       rowsCompleted: 0,
       rowsCarried: 1,
-      components: { submission: 75, timeliness: 50, review: 66.7, progress: 40 },
-      score: 57.9,
+      targetsStatus: 'submitted',
+      targets: null,
+      targetsNote: '目标未通过审核',
+      targetRows: [],
+      components: { submission: 75, timeliness: 50, review: 66.7, progress: 40, targets: 0 },
+      score: 46.3,
       grade: '较差',
     });
   });
 
-  it('when a district submitted one quarter late, its 36.25 rounds half up to 36.3, rank 3; other years do not count', async () => {
+  it('when a district submitted one quarter late and set no targets, it scores 29, rank 3, marked 未设定年度目标; other years do not count', async () => {
     expect(lineOf(await assessment(), 'xuhui-district')).toMatchObject({
       rank: 3,
       expected: 4,
@@ -188,8 +229,11 @@ describe('the 2018 assessment, computed by hand for three districts', () => {
       meanProgress: 20,
       rowsCompleted: 0,
       rowsCarried: 1,
-      components: { submission: 25, timeliness: 0, review: 100, progress: 20 },
-      score: 36.3,
+      targetsStatus: 'not_started',
+      targets: null,
+      targetsNote: '未设定年度目标',
+      components: { submission: 25, timeliness: 0, review: 100, progress: 20, targets: 0 },
+      score: 29,
       grade: '较差',
     });
   });
@@ -200,7 +244,8 @@ describe('the 2018 assessment, computed by hand for three districts', () => {
     expect(others.length).toBeGreaterThan(40);
     for (const line of others) {
       expect(line).toMatchObject({ rank: 4, expected: 4, submitted: 0, missing: 4, latestPeriod: null, meanProgress: null, rowsCompleted: null, rowsCarried: null, score: 0, grade: '较差' });
-      expect(line.components).toEqual({ submission: 0, timeliness: 0, review: 0, progress: 0 });
+      expect(line.components).toEqual({ submission: 0, timeliness: 0, review: 0, progress: 0, targets: 0 });
+      expect(line).toMatchObject({ targets: null, targetsNote: '未设定年度目标' });
     }
   });
 
@@ -214,7 +259,7 @@ describe('the 2018 assessment, computed by hand for three districts', () => {
   it('echoes the default rubric and the periods whose last day falls in the year', async () => {
     const result = await assessment();
     expect(result.rubric).toEqual({
-      weights: { submission: 25, timeliness: 25, review: 25, progress: 25 },
+      weights: { submission: 25, timeliness: 25, review: 25, progress: 25, targets: 25 },
       grades: [{ name: '优秀', min: 90 }, { name: '良好', min: 75 }, { name: '一般', min: 60 }, { name: '较差', min: 0 }],
     });
     expect(result.periods.map((period) => period.id)).toEqual(YEAR_PERIODS);
@@ -256,14 +301,16 @@ describe('downloads', () => {
     expect(sheet.getCell('A1').value).toBe('上海市危险化学品安全综合治理实施方案 2018年度考核');
     expect(String(sheet.getCell('A2').value)).toContain('考核期：2018Q1、2018Q2、2018Q3、2018Q4');
     const header = (sheet.getRow(3).values as unknown[]).slice(1);
-    expect(header).toEqual(['序号', '单位', '单位代码', '应报期数', '按时报送', '逾期报送', '未报送', '被退回', '审核通过', '进展取自', '平均进度(%)', '已完成任务', '报送任务', '报送率', '及时率', '审核得分', '进展得分', '得分', '等级', '排名']);
+    expect(header).toEqual(['序号', '单位', '单位代码', '应报期数', '按时报送', '逾期报送', '未报送', '被退回', '审核通过', '进展取自', '平均进度(%)', '已完成任务', '报送任务', '年度目标', '报送率', '及时率', '审核得分', '进展得分', '目标得分', '得分', '等级', '排名']);
     const codes: string[] = [];
     sheet.eachRow((row, number) => {
       if (number > 3) codes.push(String(row.getCell(3).value));
     });
     expect(codes).toEqual(result.units.map((line) => line.code));
     const huangpu = sheet.getRow(4 + codes.indexOf('huangpu-district'));
-    expect((huangpu.values as unknown[]).slice(4)).toEqual([4, 2, 1, 1, 1, 0, '2018Q2', 40, 0, 1, 75, 50, 66.7, 40, 57.9, '较差', 2]);
+    expect((huangpu.values as unknown[]).slice(4)).toEqual([4, 2, 1, 1, 1, 0, '2018Q2', 40, 0, 1, '目标未通过审核', 75, 50, 66.7, 40, 0, 46.3, '较差', 2]);
+    const jinshan = sheet.getRow(4 + codes.indexOf('jinshan-district'));
+    expect(jinshan.getCell(14).value).toBe('1/2 达标');
 
     const rules = workbook.getWorksheet('评分规则')!;
     const ruleRows: unknown[][] = [];
@@ -275,6 +322,7 @@ describe('downloads', () => {
       ['权重：及时率', 25],
       ['权重：审核得分', 25],
       ['权重：进展得分', 25],
+      ['权重：目标得分', 25],
       ['等级：优秀', 90],
       ['等级：良好', 75],
       ['等级：一般', 60],
@@ -288,7 +336,7 @@ describe('downloads', () => {
     expect(response.statusCode).toBe(200);
     const rows: Record<string, string>[] = parse(response.body, { columns: true, bom: true });
     expect(rows.map((row) => row['单位代码'])).toEqual(result.units.map((line) => line.code));
-    expect(rows.find((row) => row['单位代码'] === 'jinshan-district')).toMatchObject({ 得分: '95', 等级: '优秀', 排名: '1' });
+    expect(rows.find((row) => row['单位代码'] === 'jinshan-district')).toMatchObject({ 得分: '86', 等级: '良好', 排名: '1', 年度目标: '1/2 达标', 目标得分: '50' });
   });
 });
 
@@ -306,20 +354,21 @@ describe('access', () => {
 });
 
 const validRubric = () => ({
-  weights: { submission: 25, timeliness: 25, review: 25, progress: 25 },
+  weights: { submission: 25, timeliness: 25, review: 25, progress: 25, targets: 25 },
   grades: [{ name: '优秀', min: 90 }, { name: '良好', min: 75 }, { name: '一般', min: 60 }, { name: '较差', min: 0 }],
 });
 
 describe('a bad rubric is refused with the field that is wrong', () => {
   const cases: [string, (rubric: ReturnType<typeof validRubric>) => unknown, string, string][] = [
     ['a negative weight', (rubric) => ((rubric.weights.review = -1), rubric), 'body.weights.review', '权重不得为负数'],
-    ['weights adding up to 0', (rubric) => ((rubric.weights = { submission: 0, timeliness: 0, review: 0, progress: 0 }), rubric), 'body.weights', '各项权重之和必须大于 0'],
+    ['weights adding up to 0', (rubric) => ((rubric.weights = { submission: 0, timeliness: 0, review: 0, progress: 0, targets: 0 }), rubric), 'body.weights', '各项权重之和必须大于 0'],
     ['bands out of order', (rubric) => ((rubric.grades[1]!.min = 95), rubric), 'body.grades.1.min', '必须低于上一档的最低分（等级须按分数从高到低排列）'],
     ['two bands with the same min', (rubric) => ((rubric.grades[2]!.min = 75), rubric), 'body.grades.2.min', '必须低于上一档的最低分（等级须按分数从高到低排列）'],
     ['a last band above 0', (rubric) => ((rubric.grades[3]!.min = 10), rubric), 'body.grades.3.min', '最后一档的最低分必须为 0，使每个分数都有等级'],
     ['a repeated grade name', (rubric) => ((rubric.grades[2]!.name = '良好'), rubric), 'body.grades.2.name', '等级名称与前面的重复'],
     ['an empty grade name', (rubric) => ((rubric.grades[0]!.name = '　'), rubric), 'body.grades.0.name', ''],
     ['an unknown weight', (rubric) => ({ ...rubric, weights: { ...rubric.weights, speed: 1 } }), 'body.weights', ''],
+    ['no weight for targets', (rubric) => ({ ...rubric, weights: { submission: 25, timeliness: 25, review: 25, progress: 25 } }), 'body.weights.targets', ''],
   ];
 
   it.each(cases)('when the rubric has %s, it answers 400 on %s', async (_name, spoil, path, zh) => {
@@ -335,7 +384,7 @@ describe('changing the rubric', () => {
   it('when the office weighs progress only, the scores, grades and ranks follow; the change is audited', async () => {
     const read = await inject('GET', rubricUrl, headers.office!);
     expect(read.json()).toEqual(validRubric());
-    const rubric = { weights: { submission: 0, timeliness: 0, review: 0, progress: 1 }, grades: [{ name: 'A', min: 80 }, { name: 'B', min: 30 }, { name: 'C', min: 0 }] };
+    const rubric = { weights: { submission: 0, timeliness: 0, review: 0, progress: 1, targets: 0 }, grades: [{ name: 'A', min: 80 }, { name: 'B', min: 30 }, { name: 'C', min: 0 }] };
     const put = await inject('PUT', rubricUrl, headers.office!, rubric, { 'if-match': read.headers.etag as string });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toEqual(rubric);
@@ -357,7 +406,7 @@ describe('changing the rubric', () => {
   it('when review alone counts, two districts tie, they share rank 1 and the next is rank 3', async () => {
     const etag = (await inject('GET', rubricUrl, headers.office!)).headers.etag as string;
     // Review only: 金山 4 of 4 and 徐汇 1 of 1 stand (100 each), 黄浦 2 of 3 (66.7).
-    const rubric = { ...validRubric(), weights: { submission: 0, timeliness: 0, review: 1, progress: 0 } };
+    const rubric = { ...validRubric(), weights: { submission: 0, timeliness: 0, review: 1, progress: 0, targets: 0 } };
     expect((await inject('PUT', rubricUrl, headers.office!, rubric, { 'if-match': `W/${etag}` })).statusCode).toBe(200);
     const result = await assessment();
     expect(['jinshan-district', 'xuhui-district', 'huangpu-district'].map((code) => [lineOf(result, code).score, lineOf(result, code).rank])).toEqual([
@@ -365,6 +414,23 @@ describe('changing the rubric', () => {
       [100, 1],
       [66.7, 3],
     ]);
+  });
+
+  it('when targets alone count, the district that met 1 of 2 accepted targets scores 50 and the two without accepted targets 0', async () => {
+    const etag = (await inject('GET', rubricUrl, headers.office!)).headers.etag as string;
+    const rubric = { ...validRubric(), weights: { submission: 0, timeliness: 0, review: 0, progress: 0, targets: 1 } };
+    expect((await inject('PUT', rubricUrl, headers.office!, rubric, { 'if-match': etag })).statusCode).toBe(200);
+    const result = await assessment();
+    expect(['jinshan-district', 'huangpu-district', 'xuhui-district'].map((code) => [lineOf(result, code).score, lineOf(result, code).targetsNote])).toEqual([
+      [50, null],
+      [0, '目标未通过审核'],
+      [0, '未设定年度目标'],
+    ]);
+    // Without the targets (weight 0) 金山's other four components give 380 / 4 = 95.
+    const without = { ...validRubric(), weights: { submission: 1, timeliness: 1, review: 1, progress: 1, targets: 0 } };
+    const next = (await inject('GET', rubricUrl, headers.office!)).headers.etag as string;
+    expect((await inject('PUT', rubricUrl, headers.office!, without, { 'if-match': next })).statusCode).toBe(200);
+    expect(lineOf(await assessment(), 'jinshan-district')).toMatchObject({ score: 95, grade: '优秀' });
   });
 
   it('when the If-Match is stale, it answers 412 and keeps the rubric', async () => {

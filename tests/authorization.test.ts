@@ -54,6 +54,7 @@ function route(method: Method, path: string, access: RouteCase['access'], body?:
     path
       .replace('{plan}', PLAN)
       .replace('{period}', PERIOD)
+      .replace('{year}', '2018')
       .replace('{no}', '12')
       .replace('{code}', department)
       .replace('{department}', department)
@@ -72,6 +73,7 @@ const officeOnly: Access = { department: 'denied', office: 'allowed', admin: 'al
 const adminOnly: Access = { department: 'denied', office: 'denied', admin: 'allowed' };
 
 const reports = '/v1/plans/{plan}/periods/{period}/reports/{department}';
+const targets = '/v1/plans/{plan}/years/{year}/targets/{department}';
 const consolidated = '/v1/plans/{plan}/periods/{period}/consolidated';
 
 const routes: RouteCase[] = [
@@ -107,6 +109,17 @@ const routes: RouteCase[] = [
   route('POST', `${reports}/return`, officeOnly, { reason: '请补充' }),
   route('GET', `${reports}/history`, ownOnly),
 
+  // Yearly targets: the same workflow under /years/{year}/targets; the office's list of a year.
+  route('GET', targets, ownOnly),
+  route('PUT', targets, ownOnly, { entries: [] }),
+  route('POST', `${targets}/submit`, ownOnly),
+  route('POST', `${targets}/accept`, officeOnly),
+  route('POST', `${targets}/return`, officeOnly, { reason: '请补充' }),
+  route('GET', `${targets}/history`, ownOnly),
+  route('GET', '/v1/plans/{plan}/years/{year}/targets', officeOnly),
+  route('GET', '/v1/plans/{plan}/years/{year}/targets.csv', officeOnly),
+  route('GET', '/v1/plans/{plan}/years/{year}/targets.xlsx', officeOnly),
+
   // Consolidated reports.
   route('GET', consolidated, officeOnly),
   route('GET', `${consolidated}.csv`, officeOnly),
@@ -120,7 +133,7 @@ const routes: RouteCase[] = [
 
   // The 年度考核 (its year is a required query parameter).
   route('GET', '/v1/plans/{plan}/assessment-rubric', officeOnly),
-  route('PUT', '/v1/plans/{plan}/assessment-rubric', officeOnly, { weights: { submission: 25, timeliness: 25, review: 25, progress: 25 }, grades: [{ name: '合格', min: 0 }] }),
+  route('PUT', '/v1/plans/{plan}/assessment-rubric', officeOnly, { weights: { submission: 25, timeliness: 25, review: 25, progress: 25, targets: 25 }, grades: [{ name: '合格', min: 0 }] }),
   ...['', '.csv', '.xlsx'].map((extension) => {
     const assessment = route('GET', `/v1/plans/{plan}/assessment${extension}`, officeOnly);
     return { ...assessment, url: (department: string) => `${assessment.url(department)}?year=2018` };

@@ -176,11 +176,11 @@ describe.each(drivers)('on %s', (driver) => {
       expect(await rows('hazchem-2027')).toEqual(original);
     });
 
-    it('derives 2027Q2..2029Q3 and the summary, due on the 5th working day after each quarter', async () => {
+    it('derives 2027Q2..2029Q3 and the summary, due on the 5th working day after each quarter, and each year’s targets', async () => {
       const { items } = await getJson('/v1/plans/hazchem-2027/periods', office);
-      expect(items).toHaveLength(11);
+      expect(items).toHaveLength(14);
       expect(items.map((period: { id: string }) => period.id)).toEqual([
-        ...['2027Q2', '2027Q3', '2027Q4', '2028Q1', '2028Q2', '2028Q3', '2028Q4', '2029Q1', '2029Q2', '2029Q3'],
+        ...['2027-targets', '2027Q2', '2027Q3', '2027Q4', '2028-targets', '2028Q1', '2028Q2', '2028Q3', '2028Q4', '2029-targets', '2029Q1', '2029Q2', '2029Q3'],
         'summary',
       ]);
       const byId = Object.fromEntries(items.map((period: { id: string }) => [period.id, period]));
@@ -195,6 +195,10 @@ describe.each(drivers)('on %s', (driver) => {
       expect(byId.summary).toMatchObject({ startsOn: '2029-11-01', endsOn: '2029-11-30', dueAt: at1700(lastDay), phase: { name: '总结阶段' } });
       expect(byId['2028Q1']).toMatchObject({ startsOn: '2028-01-01', endsOn: '2028-03-31', stage: { name: '深入整治' } });
       expect(byId['2028Q2']).toMatchObject({ stage: { name: '深化提升' } });
+      // The moved plan starts on 2027-03-01: its first targets open then, due at the end of 2027Q1.
+      const lastOfMarch = (year: number) => (chineseDays.isWorkday(`${year}-03-31`) ? `${year}-03-31` : chineseDays.findWorkday(-1, `${year}-03-31`));
+      expect(byId['2027-targets']).toMatchObject({ kind: 'targets', startsOn: '2027-03-01', dueAt: at1700(lastOfMarch(2027)) });
+      expect(byId['2028-targets']).toMatchObject({ kind: 'targets', startsOn: '2028-01-01', dueAt: at1700(lastOfMarch(2028)) });
       for (const period of items) expect(period.dueAt).toMatch(/T17:00:00\+08:00$/);
     });
 
@@ -204,6 +208,7 @@ describe.each(drivers)('on %s', (driver) => {
         timeZone: 'Asia/Shanghai',
         quarterly: { first: '2027Q2', last: '2029Q3', dueWorkingDaysAfterEnd: 5, dueTime: '17:00' },
         summary: { phase: 'summary', dueTime: '17:00' },
+        targets: { dueTime: '17:00' },
       });
     });
 
@@ -224,7 +229,7 @@ describe.each(drivers)('on %s', (driver) => {
 
     it('leaves the source plan as it was', async () => {
       expect((await getJson('/v1/plans/hazchem-2017')).phases[0]).toMatchObject({ startsOn: '2017-03-01', endsOn: '2017-03-31' });
-      expect((await getJson('/v1/plans/hazchem-2017/periods', office)).items[0]).toMatchObject({ id: '2017Q2' });
+      expect((await getJson('/v1/plans/hazchem-2017/periods', office)).items.slice(0, 2)).toMatchObject([{ id: '2017-targets' }, { id: '2017Q2' }]);
     });
 
     it('is audited as plan.copy by the office token', async () => {

@@ -220,8 +220,13 @@ describe.each(drivers)('on %s', (driver) => {
       const periods = (await inject('GET', '/v1/plans/hazchem-2017/periods', headers.jinshan)).json().items as { id: string; dueAt: string }[];
       expect(events).toHaveLength(periods.length);
       expect(events.map((event) => event.startDate.toJSDate().toISOString())).toEqual(periods.map((period) => new Date(period.dueAt).toISOString()));
-      expect(events[1]!.summary).toBe('【报送截止】上海市危险化学品安全综合治理实施方案 2017年第三季度');
-      const triggers = calendar.getAllSubcomponents('vevent')[1]!.getAllSubcomponents('valarm').map((alarm) => alarm.getFirstPropertyValue('trigger')!.toString());
+      const q3 = periods.findIndex((period) => period.id === '2017Q3');
+      expect(events[q3]!.summary).toBe('【报送截止】上海市危险化学品安全综合治理实施方案 2017年第三季度');
+      // A year's targets are a deadline too, worded as targets, not progress.
+      const targets = periods.findIndex((period) => period.id === '2018-targets');
+      expect(events[targets]!.summary).toBe('【报送截止】上海市危险化学品安全综合治理实施方案 2018年度工作目标');
+      expect(events[targets]!.description).toBe('金山区政府:请于截止时间前向市安委会办公室报送2018年度工作目标。');
+      const triggers = calendar.getAllSubcomponents('vevent')[q3]!.getAllSubcomponents('valarm').map((alarm) => alarm.getFirstPropertyValue('trigger')!.toString());
       expect(triggers).toEqual(['-P7D', '-P3D', '-P2D']);
       // As written, not as lenient ical.js reads it: RFC 5545 §3.3.6 has no bare "T" (ics 3.12 writes -P7DT).
       const written = new Set(response.body.split('\r\n').filter((line) => line.startsWith('TRIGGER')));

@@ -181,10 +181,12 @@ describe('the quarterly summary report (.docx)', () => {
     expect(attention).not.toContain('浦东新区政府，');
   });
 
-  it('says 本期无 where a period has no flags', async () => {
+  it('says 本期无 where a period has no flags, and no rows behind yearly targets', async () => {
     const early = await download('2017Q2');
     const attention = section(early, '三、需关注事项').map((paragraph) => paragraph.text);
-    expect(attention.filter((line) => line === '本期无。')).toHaveLength(4);
+    // 受阻, 停滞, 倒退, 连续两期未报送 and 未达年度工作目标进度 (nobody has accepted targets here).
+    expect(attention.filter((line) => line === '本期无。')).toHaveLength(5);
+    expect(attention).toContain('（三）未达年度工作目标进度的任务');
   });
 });
 
@@ -203,8 +205,10 @@ describe('the 总结报告 (.docx for the summary period)', () => {
     expect(docx.paragraphs.filter((paragraph) => paragraph.style === 'Heading1').map((paragraph) => paragraph.text)).toEqual(['一、综合治理工作总体情况', '二、分类推进情况', '三、需关注事项']);
   });
 
-  it('has a row for every period in its table, with the consolidated figures, and the two trend charts', async () => {
-    const periods = (await ctx.app.inject({ method: 'GET', url: `/v1/plans/${PLAN}/periods`, headers: scenario.office })).json().items as { id: string }[];
+  it('has a row for every progress period in its table (not the yearly targets), with the consolidated figures, and the two trend charts', async () => {
+    const items = (await ctx.app.inject({ method: 'GET', url: `/v1/plans/${PLAN}/periods`, headers: scenario.office })).json().items as { id: string; kind: string }[];
+    const periods = items.filter((period) => period.kind !== 'targets');
+    expect(periods).toHaveLength(items.length - 3);
     const rows = findAll(find(docx.document, 'w:tbl')!, 'w:tr').slice(1).map((row) => findAll(row, 'w:tc').map(textOf));
     expect(rows).toHaveLength(periods.length);
     expect(rows.map((row) => row[0])).toEqual([

@@ -10,6 +10,7 @@ import { useWebService } from './helpers/web-service.js';
  */
 const PLAN = 'hazchem-2017';
 const PERIOD = '2019Q3';
+const YEAR = 2019;
 const UNIT = 'jinshan-district';
 const OFFICE_EMAIL = 'office.a11y@example.gov.cn';
 const ADMIN_EMAIL = 'admin.a11y@example.gov.cn';
@@ -19,6 +20,7 @@ const pages: { name: string; path: string; as: Person }[] = [
   { name: 'sign-in', path: '/sign-in', as: 'nobody' },
   { name: '本单位任务', path: '/tasks', as: 'department' },
   { name: '季度报送', path: `/reports/${PLAN}/${PERIOD}/${UNIT}`, as: 'department' },
+  { name: '年度目标', path: `/targets/${PLAN}/${YEAR}/${UNIT}`, as: 'department' },
   { name: '历史版本', path: `/reports/${PLAN}/${PERIOD}/${UNIT}/history`, as: 'department' },
   { name: '报送期限', path: '/deadlines', as: 'department' },
   { name: '联络员登记', path: `/liaisons/${UNIT}`, as: 'department' },
@@ -28,6 +30,7 @@ const pages: { name: string; path: string; as: Person }[] = [
   { name: '图表', path: `/office/charts/${PLAN}/${PERIOD}`, as: 'office' },
   { name: '年度考核', path: `/office/assessment/${PLAN}`, as: 'office' },
   { name: '审核', path: `/office/review/${PLAN}/${PERIOD}`, as: 'office' },
+  { name: '年度目标(办公室)', path: `/office/targets/${PLAN}/${YEAR}`, as: 'office' },
   { name: '催报提醒', path: '/office/reminders', as: 'office' },
   { name: '联络员名册', path: '/office/roster', as: 'office' },
   { name: '操作记录', path: '/office/audit', as: 'office' },
@@ -45,8 +48,27 @@ beforeAll(async () => {
   await service.createAccount(ADMIN_EMAIL, '管理员', 'admin');
   emails = { department: staff.email, office: OFFICE_EMAIL, admin: ADMIN_EMAIL };
 
-  // A submitted report, so the form, its history, the review queue and the audit log have content.
   const department = await bearer(service.app, 'department', UNIT);
+  // Accepted targets for the year, so the quarter's form shows each row's target and the office's list has content.
+  const targetsUrl = `/v1/plans/${PLAN}/years/${YEAR}/targets/${UNIT}`;
+  const targets = await service.app.inject({ method: 'GET', url: targetsUrl, headers: department });
+  expect(targets.statusCode, targets.body).toBe(200);
+  const targetEntries = targets.json<{ tasks: { measureNo: number; taskSeq: number }[] }>().tasks.map((task) => ({
+    measureNo: task.measureNo,
+    taskSeq: task.taskSeq,
+    status: 'in_progress',
+    progress: 80,
+    summary: '年底前完成辖区危险化学品企业安全风险评估。',
+    metrics: [{ name: '完成危险化学品企业安全风险评估', value: 120, unit: '家' }],
+  }));
+  for (const [method, url, payload] of [['PUT', targetsUrl, { entries: targetEntries }], ['POST', `${targetsUrl}/submit`, undefined]] as const) {
+    const answer = await service.app.inject({ method, url, headers: department, ...(payload ? { payload } : {}) });
+    expect(answer.statusCode, answer.body).toBe(200);
+  }
+  const accepted = await service.app.inject({ method: 'POST', url: `${targetsUrl}/accept`, headers: service.office });
+  expect(accepted.statusCode, accepted.body).toBe(200);
+
+  // A submitted report, so the form, its history, the review queue and the audit log have content.
   const url = `/v1/plans/${PLAN}/periods/${PERIOD}/reports/${UNIT}`;
   const report = await service.app.inject({ method: 'GET', url, headers: department });
   expect(report.statusCode, report.body).toBe(200);

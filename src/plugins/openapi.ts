@@ -55,6 +55,7 @@ export default fp<OpenApiOptions>(
           { name: 'periods', description: 'Reporting periods and deadlines.' },
           { name: 'liaisons', description: '处级联络员 and 工作人员 of every unit.' },
           { name: 'reports', description: 'Quarterly progress reports: draft, submit, review.' },
+          { name: 'targets', description: 'Yearly targets (分年度工作任务目标): each unit’s targets per row for a year, reviewed by the office like a report.' },
           { name: 'consolidated', description: 'The office’s consolidated reports (JSON, CSV, Excel).' },
           { name: 'documents', description: 'Office documents: the summary report in Word (GB/T 9704 layout) and charts as SVG or PNG.' },
           { name: 'assessment', description: 'The 年度考核: each unit’s year of reporting scored and graded by the plan’s rubric (office).' },

@@ -19,6 +19,7 @@ const Progress = lazy(() => import('./pages/office/progress/ProgressPage'));
 const Charts = lazy(() => import('./pages/office/charts/ChartsPage'));
 const Assessment = lazy(() => import('./pages/office/assessment/AssessmentPage'));
 const Review = lazy(() => import('./pages/office/review/ReviewPage'));
+const OfficeTargets = lazy(() => import('./pages/office/targets/OfficeTargetsPage'));
 const Reminders = lazy(() => import('./pages/office/reminders/RemindersPage'));
 const Roster = lazy(() => import('./pages/office/roster/RosterPage'));
 const Audit = lazy(() => import('./pages/office/audit/AuditPage'));
@@ -54,6 +55,8 @@ export const router = createBrowserRouter([
       { path: '/tasks', element: page(Tasks, ['department']) },
       { path: '/reports/:plan/:period/:department', element: page(Report, ANYONE) },
       { path: '/reports/:plan/:period/:department/history', element: page(History, ANYONE) },
+      // A year's targets: the report page with the targets' labels (README: Yearly targets).
+      { path: '/targets/:plan/:year/:department', element: page(Report, ANYONE) },
       { path: '/deadlines', element: page(Deadlines, ['department']) },
       { path: '/liaisons/:department', element: page(Liaisons, ANYONE) },
       { path: '/notifications', element: page(Notifications, ['department']) },
@@ -62,6 +65,7 @@ export const router = createBrowserRouter([
       { path: '/office/charts/:plan/:period', element: page(Charts, OFFICE) },
       { path: '/office/assessment/:plan', element: page(Assessment, OFFICE) },
       { path: '/office/review/:plan/:period', element: page(Review, OFFICE) },
+      { path: '/office/targets/:plan/:year', element: page(OfficeTargets, OFFICE) },
       { path: '/office/reminders', element: page(Reminders, OFFICE) },
       { path: '/office/roster', element: page(Roster, OFFICE) },
       { path: '/office/audit', element: page(Audit, OFFICE) },

@@ -24,7 +24,8 @@ export const liaisons = pgTable('liaisons', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
-export const periodKind = pgEnum('period_kind', ['quarterly', 'summary']);
+/** `targets`: a unit's 分年度工作任务目标 for a year, reported like a period (id `<year>-targets`). */
+export const periodKind = pgEnum('period_kind', ['quarterly', 'summary', 'targets']);
 
 export const reportingPeriods = pgTable(
   'reporting_periods',

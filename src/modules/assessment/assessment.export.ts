@@ -10,7 +10,11 @@ export const componentLabels: Record<ComponentKey, { name: string; definition: s
   timeliness: { name: '及时率', definition: '按时报送期数 ÷ 应报期数 × 100（以首次报送时间对照当期截止时间）' },
   review: { name: '审核得分', definition: '已报送且未被退回的期数 ÷ 已报送期数 × 100（被退回尚未重新报送的计为退回；未报送任何一期的为 0）' },
   progress: { name: '进展得分', definition: '本年度最新一期已报送或审核通过报告中各项任务进度的平均值（无此报告的为 0）' },
+  targets: { name: '目标得分', definition: '审核通过的年度工作目标中，年底（本年度最新一期计入的报告）达到目标的任务数 ÷ 目标任务数 × 100：状态达到、进度不低于目标、各量化指标（按指标名称对应）不低于目标值；未设定或目标未通过审核的为 0' },
 };
+
+/** 3/4 达标, or why there is nothing to measure against. */
+const targetsText = (line: Line) => (line.targets ? `${line.targets.met}/${line.targets.rows} 达标` : (line.targetsNote ?? ''));
 
 const weightsText = (result: AnnualAssessment) =>
   COMPONENT_KEYS.map((key) => `${componentLabels[key].name} ${result.rubric.weights[key]}`).join('、');
@@ -36,6 +40,7 @@ export function assessmentSheet(result: AnnualAssessment): Sheet<Line & { index:
       { header: '平均进度(%)', width: 10, value: (line) => line.meanProgress },
       { header: '已完成任务', width: 12, value: (line) => line.rowsCompleted },
       { header: '报送任务', width: 10, value: (line) => line.rowsCarried },
+      { header: '年度目标', width: 14, value: targetsText },
       ...COMPONENT_KEYS.map((key) => ({ header: componentLabels[key].name, width: 10, value: (line: Line) => line.components[key] })),
       { header: '得分', width: 8, value: (line) => line.score },
       { header: '等级', width: 8, value: (line) => line.grade },

@@ -12,7 +12,7 @@ const tags = ['assessment'];
 const errors = problemResponses(400, 401, 403, 404);
 const rubricPath = '/v1/plans/:plan/assessment-rubric';
 const rubricText =
-  'Weights of the four components (报送率 submission, 及时率 timeliness, 审核 review, 进展 progress; relative, 0–1000, adding up to more than 0) and the grade bands from the highest down (strictly descending `min`, the last 0, names distinct). Until the office sets one, the defaults: 25 each, 优秀 ≥ 90, 良好 ≥ 75, 一般 ≥ 60, 较差 ≥ 0.';
+  'Weights of the five components (报送率 submission, 及时率 timeliness, 审核 review, 进展 progress, 目标 targets; relative, 0–1000, adding up to more than 0) and the grade bands from the highest down (strictly descending `min`, the last 0, names distinct). Until the office sets one, the defaults: 25 each (a rubric stored before the targets component gets 25 for it), 优秀 ≥ 90, 良好 ≥ 75, 一般 ≥ 60, 较差 ≥ 0.';
 
 export const assessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
@@ -60,7 +60,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   const path = '/v1/plans/:plan/assessment';
   const common = { ...secured, querystring: yearQuerySchema };
   const figures =
-    'One line per unit expected to report, in official order, over the periods whose last day falls in `year`: expected, on time, late, missing, returned and accepted reports, the progress of the latest counted report, the four components (0–100), the score, its grade and the rank (ties share a rank). README: Annual assessment (年度考核).';
+    'One line per unit expected to report, in official order, over the periods whose last day falls in `year`: expected, on time, late, missing, returned and accepted reports, the progress of the latest counted report, the five components (0–100), the rows of the accepted yearly targets beside their year-end results, the score, its grade and the rank (ties share a rank). README: Annual assessment (年度考核).';
   app.get(
     path,
     {

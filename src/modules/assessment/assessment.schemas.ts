@@ -4,9 +4,10 @@ import { zodMessage } from '../../http/validation.js';
 import { departmentKindSchema } from '../departments/departments.schemas.js';
 import { periodSchema } from '../periods/periods.schemas.js';
 import { departmentCodeSchema, planCodeSchema } from '../plans/plans.schemas.js';
+import { metricSchema, reportStatusSchema, taskStatusSchema } from '../reports/reports.schemas.js';
 import { COMPONENT_KEYS, DEFAULT_RUBRIC, rubricIssues, type ComponentKey } from './rubric.js';
 
-/** Weights are relative (25/25/25/25 scores like 1/1/1/1); bounded so a weighted sum stays finite. */
+/** Weights are relative (25 each scores like 1 each); bounded so a weighted sum stays finite. */
 const weightSchema = z
   .number()
   .min(0, zodMessage({ en: 'must not be negative', zh: '权重不得为负数' }))
@@ -17,6 +18,7 @@ const componentText: Record<ComponentKey, string> = {
   timeliness: '及时率 (timeliness): periods submitted on time, of those expected',
   review: '审核 (review): submitted reports that stand (not returned), of those submitted',
   progress: '进展 (progress): mean progress of the latest counted report of the year',
+  targets: '目标 (targets): rows of the accepted yearly targets met by the year-end report, of the targets’ rows; 0 without accepted targets',
 };
 
 const weightsSchema = z
@@ -59,6 +61,8 @@ export const yearQuerySchema = z.object({
 
 const percentSchema = z.number().min(0).max(100);
 
+const targetFiguresSchema = z.object({ status: taskStatusSchema, progress: z.number().int(), metrics: z.array(metricSchema) }).meta({ id: 'TargetFigures' });
+
 export const assessmentUnitSchema = z
   .object({
     rank: z.number().int().describe('By score, highest first; equal scores share a rank (1, 2, 2, 4)'),
@@ -76,6 +80,26 @@ export const assessmentUnitSchema = z
     meanProgress: z.number().nullable().describe('Mean progress of the entries of that report, rounded to 0.1; null without one'),
     rowsCompleted: z.number().int().nullable().describe('Entries of that report marked completed'),
     rowsCarried: z.number().int().nullable().describe('Entries of that report: every required row, plus the optional rows it reports on'),
+    targetsStatus: reportStatusSchema.describe('Where the unit’s targets for the year stand (period `<year>-targets`)'),
+    targets: z
+      .object({ rows: z.number().int().describe('Rows of the accepted targets'), met: z.number().int().describe('Of those, rows met at year end') })
+      .nullable()
+      .describe('null without accepted targets: the targets component is then 0, not as if met'),
+    targetsNote: z
+      .enum(['未设定年度目标', '目标未通过审核'])
+      .nullable()
+      .describe('Why targets is null: none submitted (未设定年度目标), or submitted but not accepted (目标未通过审核: awaiting review or returned)'),
+    targetRows: z
+      .array(
+        z.object({
+          measureNo: z.number().int(),
+          taskSeq: z.number().int(),
+          target: targetFiguresSchema,
+          result: targetFiguresSchema.nullable().describe('The row’s entry in the year-end report (latestPeriod); null without one'),
+          met: z.boolean(),
+        }),
+      )
+      .describe('Each row of the accepted targets beside its year-end result; empty without accepted targets'),
     components: z
       .object(Object.fromEntries(COMPONENT_KEYS.map((key) => [key, percentSchema.describe(componentText[key])])) as Record<ComponentKey, typeof percentSchema>)
       .describe('Each 0–100, rounded to 0.1'),

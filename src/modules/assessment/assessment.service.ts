@@ -6,12 +6,13 @@ import { invalid } from '../../http/validation.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { loadDirectory } from '../departments/departments.service.js';
 import { expectedUnitsInOrder } from '../overview/official-order.js';
-import { listPeriods } from '../periods/periods.repository.js';
+import { listProgressPeriods } from '../periods/periods.repository.js';
 import { periodView } from '../periods/periods.service.js';
 import { listPhases } from '../plans/plans.repository.js';
 import { loadPlanStructure, requirePlan } from '../plans/plans.service.js';
-import { listReportsOfPeriods } from '../reports/reports.repository.js';
-import { unitFigures, yearOfPeriod, type ReportFacts } from './assessment-figures.js';
+import { targetsPeriodId } from '../periods/period-label.js';
+import { listReportsOfPeriod, listReportsOfPeriods } from '../reports/reports.repository.js';
+import { targetFigures, unitFigures, yearOfPeriod, type ReportFacts } from './assessment-figures.js';
 import * as repository from './assessment.repository.js';
 import { assess, effectiveRubric, type AssessmentRubric } from './rubric.js';
 
@@ -54,7 +55,7 @@ export async function setRubric(db: Database, actor: Actor, at: Date, planCode: 
 export async function annualAssessment(db: Queryable, planCode: string, year: number) {
   const [structure, directory] = await Promise.all([loadPlanStructure(db, planCode), loadDirectory(db)]);
   const { plan } = structure;
-  const [periods, phases, stored] = await Promise.all([listPeriods(db, plan.id), listPhases(db, plan.id), repository.findRubric(db, plan.id)]);
+  const [periods, phases, stored] = await Promise.all([listProgressPeriods(db, plan.id), listPhases(db, plan.id), repository.findRubric(db, plan.id)]);
   const years = [...new Set(periods.map(yearOfPeriod))].sort((a, b) => a - b);
   if (!years.includes(year)) {
     throw invalid([
@@ -66,7 +67,8 @@ export async function annualAssessment(db: Queryable, planCode: string, year: nu
   }
   const inYear = periods.filter((period) => yearOfPeriod(period) === year);
   const periodIds = inYear.map((period) => period.id);
-  const reports = await listReportsOfPeriods(db, plan.id, periodIds);
+  const [reports, targetReports] = await Promise.all([listReportsOfPeriods(db, plan.id, periodIds), listReportsOfPeriod(db, plan.id, targetsPeriodId(year))]);
+  const targetsOf = new Map(targetReports.map((report) => [report.departmentCode, report]));
   const reportsByUnit = new Map<string, ReportFacts[]>();
   for (const report of reports) {
     const ofUnit = reportsByUnit.get(report.departmentCode) ?? [];
@@ -75,10 +77,13 @@ export async function annualAssessment(db: Queryable, planCode: string, year: nu
   }
 
   const rubric = effectiveRubric(stored);
-  const units = expectedUnitsInOrder(structure, directory).map((department) => ({
-    department,
-    figures: unitFigures(periodIds, reportsByUnit.get(department.code) ?? []),
-  }));
+  const units = expectedUnitsInOrder(structure, directory).map((department) => {
+    const { yearEnd, ...figures } = unitFigures(periodIds, reportsByUnit.get(department.code) ?? []);
+    const targets = targetsOf.get(department.code);
+    const accepted = targets?.status === 'accepted' ? targets.entries : null;
+    const { rows, counts } = targetFigures(accepted, yearEnd);
+    return { department, figures: { ...figures, targets: counts }, targetRows: rows, targetsStatus: targets && targets.version > 0 ? targets.status : ('not_started' as const) };
+  });
   const assessed = assess(units.map(({ figures }) => figures), rubric);
   return {
     plan: plan.code,
@@ -86,9 +91,10 @@ export async function annualAssessment(db: Queryable, planCode: string, year: nu
     year,
     periods: inYear.map((period) => periodView(period, phases, plan.reportingRule.timeZone)),
     rubric,
-    units: units.map(({ department, figures }, index) => {
+    units: units.map(({ department, figures, targetRows, targetsStatus }, index) => {
       const { components, score, grade, rank } = assessed[index]!;
-      return { rank, code: department.code, name: department.name, kind: department.kind, ...figures, components, score, grade };
+      const targetsNote = figures.targets !== null ? null : targetsStatus === 'not_started' || targetsStatus === 'draft' ? ('未设定年度目标' as const) : ('目标未通过审核' as const);
+      return { rank, code: department.code, name: department.name, kind: department.kind, ...figures, targetsStatus, targetsNote, targetRows, components, score, grade };
     }),
   };
 }

@@ -8,10 +8,10 @@ import type { Text } from '../../errors.js';
 
 /**
  * The scored components, in the order they are listed everywhere. The rubric's `weights` is an
- * object keyed by these names so that a component can be added (a later "targets" one) without
- * changing the shape: add its key here, its default weight and its figure in `componentsOf`.
+ * object keyed by these names so that a component can be added without changing the shape: add
+ * its key here, its default weight and its figure in `componentsOf` (as `targets` was).
  */
-export const COMPONENT_KEYS = ['submission', 'timeliness', 'review', 'progress'] as const;
+export const COMPONENT_KEYS = ['submission', 'timeliness', 'review', 'progress', 'targets'] as const;
 export type ComponentKey = (typeof COMPONENT_KEYS)[number];
 
 export type Weights = Record<ComponentKey, number>;
@@ -21,7 +21,7 @@ export type GradeBand = { name: string; min: number };
 export type AssessmentRubric = { weights: Weights; grades: GradeBand[] };
 
 export const DEFAULT_RUBRIC: AssessmentRubric = Object.freeze({
-  weights: Object.freeze({ submission: 25, timeliness: 25, review: 25, progress: 25 }),
+  weights: Object.freeze({ submission: 25, timeliness: 25, review: 25, progress: 25, targets: 25 }),
   grades: Object.freeze([
     Object.freeze({ name: '优秀', min: 90 }),
     Object.freeze({ name: '良好', min: 75 }),
@@ -100,14 +100,20 @@ export interface UnitCounts {
   returned: number;
   /** Mean progress of the unit's latest counted report of the year; null without one. */
   meanProgress: number | null;
+  /**
+   * The rows of the unit's accepted targets for the year and how many its year-end entries meet
+   * (assessment-figures.ts); null without accepted targets, which scores 0, not as if met.
+   */
+  targets: { rows: number; met: number } | null;
 }
 
 /**
- * The four components, each 0–100 and rounded to 0.1 (the figures as published):
+ * The five components, each 0–100 and rounded to 0.1 (the figures as published):
  * - submission: periods with a submission, of those expected;
  * - timeliness: periods submitted on time, of those expected;
  * - review: submitted reports that stand (not returned), of those submitted; 0 with none submitted;
- * - progress: the mean progress of the latest counted report; 0 without one.
+ * - progress: the mean progress of the latest counted report; 0 without one;
+ * - targets: rows of the accepted yearly targets met at year end, of the targets' rows; 0 without accepted targets.
  */
 export function componentsOf(counts: UnitCounts): Components {
   const submitted = counts.onTime + counts.late;
@@ -116,12 +122,13 @@ export function componentsOf(counts: UnitCounts): Components {
     timeliness: percent(counts.onTime, counts.expected),
     review: percent(submitted - counts.returned, submitted),
     progress: roundTenth(counts.meanProgress ?? 0),
+    targets: counts.targets === null ? 0 : percent(counts.targets.met, counts.targets.rows),
   };
 }
 
 /**
  * Σ weight × component / Σ weights over the published (rounded) components, rounded to 0.1: anyone
- * can recompute a score from the sheet. Weights are relative: 1/1/1/1 scores like 25/25/25/25.
+ * can recompute a score from the sheet. Weights are relative: 1/1/1/1/1 scores like 25/25/25/25/25.
  */
 export function scoreOf(components: Components, weights: Weights): number {
   let weighted = 0;

@@ -3,8 +3,8 @@ import { loadDirectory, type Directory } from '../departments/departments.servic
 import { listPhases } from '../plans/plans.repository.js';
 import { loadPlanStructure, type Plan, type PlanStructure } from '../plans/plans.service.js';
 import type { PhaseSpan } from '../periods/deadlines.js';
-import { listPeriods, type PeriodRow } from '../periods/periods.repository.js';
-import { periodView, requirePeriod } from '../periods/periods.service.js';
+import { listProgressPeriods, type PeriodRow } from '../periods/periods.repository.js';
+import { periodView, requireProgressPeriod } from '../periods/periods.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
 import { listReportsOfPeriods, periodReportsVersion } from '../reports/reports.repository.js';
 import { flagsOf, type PeriodResult, type RowFlag, type UnitFlag } from './flags.js';
@@ -43,8 +43,9 @@ export interface PlanHistory {
 export async function consolidatedHistory(db: Queryable, planCode: string, options: { upTo?: string; window?: number } = {}): Promise<PlanHistory> {
   const [structure, directory] = await Promise.all([loadPlanStructure(db, planCode), loadDirectory(db)]);
   const { plan } = structure;
-  if (options.upTo !== undefined) await requirePeriod(db, plan, options.upTo);
-  const [allPeriods, phases] = await Promise.all([listPeriods(db, plan.id), listPhases(db, plan.id)]);
+  if (options.upTo !== undefined) await requireProgressPeriod(db, plan, options.upTo);
+  // A year's targets are no step of progress: the flags compare quarters (and the 总结报告) only.
+  const [allPeriods, phases] = await Promise.all([listProgressPeriods(db, plan.id), listPhases(db, plan.id)]);
   const end = options.upTo === undefined ? allPeriods.length : allPeriods.findIndex((period) => period.id === options.upTo) + 1;
   const wanted = options.window ?? end;
   const start = Math.max(0, end - wanted - (FLAG_WINDOW - 1));
@@ -80,8 +81,8 @@ export async function consolidated(db: Queryable, planCode: string, periodId: st
 /** A key that changes with any report of the period (or of the two before it, for the flags) or its deadline; 404s for unknown plans and periods. */
 export async function consolidatedVersion(db: Queryable, planCode: string, periodId: string): Promise<string> {
   const { plan } = await loadPlanStructure(db, planCode);
-  const period = await requirePeriod(db, plan, periodId);
-  const periods = (await listPeriods(db, plan.id)).filter((other) => other.ordinal <= period.ordinal).slice(-FLAG_WINDOW);
+  const period = await requireProgressPeriod(db, plan, periodId);
+  const periods = (await listProgressPeriods(db, plan.id)).filter((other) => other.ordinal <= period.ordinal).slice(-FLAG_WINDOW);
   const version = await periodReportsVersion(db, plan.id, periods.map((other) => other.id));
   return `${plan.code}|${period.id}|${period.dueAt.getTime()}|${version}`;
 }

@@ -5,12 +5,15 @@ import { invalid } from '../../http/validation.js';
 import { consolidatedHistory, consolidatedVersion } from '../consolidated/consolidated.service.js';
 import { dayInZone } from '../periods/deadlines.js';
 import { periodLabel } from '../periods/period-label.js';
-import { listPeriods } from '../periods/periods.repository.js';
-import { requirePeriod } from '../periods/periods.service.js';
+import { listProgressPeriods } from '../periods/periods.repository.js';
+import { requireProgressPeriod } from '../periods/periods.service.js';
 import { requirePlan, type Plan } from '../plans/plans.service.js';
 import { periodReportsVersion } from '../reports/reports.repository.js';
 import { CHART_CAPTION, isPeriodChart, isTrendChart, periodChartOption, renderPng, renderSvg, trendChartOption, type ChartId } from './charts.js';
 import { summaryReport } from './summary-report.js';
+import { targetsDue } from './behind-targets.js';
+import { acceptedTargets } from '../targets/targets.service.js';
+import { targetsPeriodId } from '../periods/period-label.js';
 
 export type ChartFormat = 'svg' | 'png';
 
@@ -33,7 +36,7 @@ function requireChart({ chart, period }: ChartRequest): ChartId {
 /** A key that changes with any report or deadline of the plan: what the trends and the 总结报告 are drawn from. */
 async function campaignVersion(db: Queryable, planCode: string): Promise<string> {
   const plan = await requirePlan(db, planCode);
-  const periods = await listPeriods(db, plan.id);
+  const periods = await listProgressPeriods(db, plan.id);
   const deadlines = periods.map((period) => `${period.id}:${period.dueAt.getTime()}`).join(',');
   return `${plan.code}|${deadlines}|${await periodReportsVersion(db, plan.id, periods.map((period) => period.id))}`;
 }
@@ -70,9 +73,11 @@ const issuedOn = (plan: Plan, now: Date) => dayInZone(now, plan.reportingRule.ti
 /** A key naming everything the summary report of a period is drawn from, its date included; 404s for unknown plans and periods. */
 export async function summaryReportKey(db: Queryable, planCode: string, periodId: string, now: Date): Promise<string> {
   const plan = await requirePlan(db, planCode);
-  const period = await requirePeriod(db, plan, periodId);
+  const period = await requireProgressPeriod(db, plan, periodId);
   const version = period.kind === 'summary' ? await campaignVersion(db, planCode) : await consolidatedVersion(db, planCode, periodId);
-  return `${period.id}|${issuedOn(plan, now)}|${version}`;
+  const due = targetsDue(period);
+  const targets = due ? await periodReportsVersion(db, plan.id, [targetsPeriodId(due.year)]) : '';
+  return `${period.id}|${issuedOn(plan, now)}|${version}|${targets}`;
 }
 
 /**
@@ -81,10 +86,12 @@ export async function summaryReportKey(db: Queryable, planCode: string, periodId
  */
 export async function summaryReportFile(db: Queryable, planCode: string, periodId: string, now: Date) {
   const plan = await requirePlan(db, planCode);
-  const period = await requirePeriod(db, plan, periodId);
+  const period = await requireProgressPeriod(db, plan, periodId);
   const summary = period.kind === 'summary';
   const history = await consolidatedHistory(db, planCode, summary ? { upTo: periodId } : { upTo: periodId, window: 1 });
+  const due = targetsDue(period);
   const body = await summaryReport({
+    ...(due ? { targets: await acceptedTargets(db, plan.id, due.year) } : {}),
     plan: { title: plan.title, documentNo: plan.documentNo },
     issuedOn: issuedOn(plan, now),
     period: history.periods.at(-1)!,

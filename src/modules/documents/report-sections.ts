@@ -3,6 +3,7 @@ import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
 import type { RowFlag } from '../consolidated/flags.js';
 import type { UnitLine } from '../consolidated/rollup.js';
 import { periodLabel } from '../periods/period-label.js';
+import { behindText, type BehindTarget } from './behind-targets.js';
 import { heading1, heading2, leadLine, text } from './gbt9704.js';
 import { chineseNumber, nameList, percent, shorten, STATUS_LABEL, type Measure } from './period-figures.js';
 
@@ -90,8 +91,8 @@ function flagText(flag: RowFlag): string {
   return flag.detail;
 }
 
-/** 三、需关注事项: the row flags of the period by kind, then the units missing twice in a row. */
-export function attentionSection(period: FlaggedPeriod): Paragraph[] {
+/** 三、需关注事项: the row flags of the period by kind, the units missing twice in a row, then the rows behind their yearly targets. */
+export function attentionSection(period: FlaggedPeriod, behind: readonly BehindTarget[] = []): Paragraph[] {
   const paragraphs: Paragraph[] = [heading1('三、需关注事项'), heading2('（一）任务推进预警')];
   const flagged = period.measures.flatMap((measure) =>
     measure.tasks.flatMap((task) => task.flags.map((flag) => ({ measure, task, flag }))),
@@ -117,5 +118,11 @@ export function attentionSection(period: FlaggedPeriod): Paragraph[] {
     const periods = units[0]!.periods.map(periodLabel).join('、');
     paragraphs.push(text(`${nameList(units.map((unit) => unit.department.name), NAMES_PER_LIST)}，${periods}连续两期未报送。`));
   }
+
+  // Against the units' accepted targets of the year, pro rata (behind-targets.ts); at most NAMES_PER_LIST rows.
+  paragraphs.push(heading2('（三）未达年度工作目标进度的任务'));
+  if (behind.length === 0) paragraphs.push(text('本期无。'));
+  for (const item of behind.slice(0, NAMES_PER_LIST)) paragraphs.push(text(behindText(item, (value) => shorten(value, TEXT_PER_UNIT))));
+  if (behind.length > NAMES_PER_LIST) paragraphs.push(text(`另有${behind.length - NAMES_PER_LIST}项，详见各单位报送。`));
   return paragraphs;
 }

@@ -8,6 +8,8 @@ import { blankLine, fontTableOverride, issuerLine, pageNumberFooters, paragraphS
 import { numbering, OVERVIEW_CHARTS, overviewSection } from './overview-section.js';
 import { chineseDate } from './period-figures.js';
 import { attentionSection, progressSection } from './report-sections.js';
+import { behindTargets, targetsDue, type BehindTarget } from './behind-targets.js';
+import type { ReportEntry } from '../../db/schema/index.js';
 
 /** The office that consolidates the reports (方案 五(二): 市安委会办公室), by its full name. */
 export const ISSUER = '上海市安全生产委员会办公室';
@@ -20,6 +22,8 @@ export interface SummaryReportInput {
   period: FlaggedPeriod;
   /** For the 总结报告: the plan's phases and every period up to and including it. */
   campaign?: { phases: readonly PhaseSpan[]; periods: readonly FlaggedPeriod[] };
+  /** The units' accepted targets for the period's year, by unit code (none: nothing is behind). */
+  targets?: ReadonlyMap<string, readonly ReportEntry[]>;
 }
 
 /** "上海市危险化学品安全综合治理" from the plan's title "…实施方案". */
@@ -42,6 +46,11 @@ function introduction(input: SummaryReportInput): FileChild {
   const source = `《${input.plan.title}》${input.plan.documentNo ? `（${input.plan.documentNo}）` : ''}`;
   if (input.period.period.kind === 'summary') return text(`根据${source}要求，现将综合治理工作总结报告如下。`);
   return text(`根据${source}关于按季度报送工作进展情况的要求，现将${periodLabel(input.period.period.id)}各单位报送的工作进展情况汇总报告如下。`);
+}
+
+function behindOf(input: SummaryReportInput): BehindTarget[] {
+  const due = targetsDue(input.period.period);
+  return due && input.targets ? behindTargets(input.period, input.targets, due.share) : [];
 }
 
 /** The summary report as a .docx (pure: the data in, the file out). */
@@ -74,7 +83,7 @@ export async function summaryReport(input: SummaryReportInput): Promise<Buffer> 
           introduction(input),
           ...first,
           ...progressSection(input.period),
-          ...attentionSection(input.period),
+          ...attentionSection(input.period, behindOf(input)),
         ],
       },
     ],

@@ -13,7 +13,7 @@ export interface PhaseSpan {
 
 export interface PeriodDefinition {
   id: string;
-  kind: 'quarterly' | 'summary';
+  kind: 'quarterly' | 'summary' | 'targets';
   startsOn: string;
   endsOn: string;
   defaultDueAt: Date;
@@ -71,7 +71,9 @@ export const lastWorkingDayOnOrBefore = (day: string) =>
 
 /**
  * The reporting periods a rule gives: every quarter from `first` to `last`, due on the Nth
- * working day after it ends, then the 总结报告, due on the last working day of its phase.
+ * working day after it ends; the 总结报告, due on the last working day of its phase; and for
+ * every year the quarters touch, that year's targets (`<year>-targets`, see targetsPeriods).
+ * In order of their default deadlines, which is their ordinal.
  */
 export function derivePeriods(rule: ReportingRule, phases: readonly PhaseSpan[]): PeriodDefinition[] {
   const quarterly = [...quartersBetween(rule.quarterly.first, rule.quarterly.last)].map((id): PeriodDefinition => {
@@ -82,16 +84,36 @@ export function derivePeriods(rule: ReportingRule, phases: readonly PhaseSpan[])
   const summaryPhase = phases.find((phase) => phase.code === rule.summary.phase);
   if (!summaryPhase) throw new Error(`Reporting rule names phase ${rule.summary.phase}, which the plan does not have`);
   const summaryDueDay = lastWorkingDayOnOrBefore(summaryPhase.endsOn);
-  return [
-    ...quarterly,
-    {
-      id: 'summary',
-      kind: 'summary',
-      startsOn: summaryPhase.startsOn,
-      endsOn: summaryPhase.endsOn,
-      defaultDueAt: localInstant(summaryDueDay, rule.summary.dueTime, rule.timeZone),
-    },
-  ];
+  const summary: PeriodDefinition = {
+    id: 'summary',
+    kind: 'summary',
+    startsOn: summaryPhase.startsOn,
+    endsOn: summaryPhase.endsOn,
+    defaultDueAt: localInstant(summaryDueDay, rule.summary.dueTime, rule.timeZone),
+  };
+  // A stable sort: equal deadlines keep targets, quarters, summary in that order.
+  return [...targetsPeriods(rule, phases, quarterly), ...quarterly, summary].sort((a, b) => a.defaultDueAt.getTime() - b.defaultDueAt.getTime());
+}
+
+/**
+ * One targets period per calendar year of the quarterly periods (2017, 2018, 2019 for the seeded
+ * plan; a year holding only the 总结阶段 has none). It opens on January 1, or on the plan's first
+ * day in its first year (2017-03-01), and is due at the end of the plan's first quarter in that
+ * year: the last working day of the quarter holding its first day (2017-03-31, the end of the
+ * 部署阶段; 2018-03-30, a Friday), at `rule.targets.dueTime`, or the quarterly dueTime for rules
+ * stored before targets existed. Its last day is its due day.
+ */
+function targetsPeriods(rule: ReportingRule, phases: readonly PhaseSpan[], quarterly: readonly PeriodDefinition[]): PeriodDefinition[] {
+  const planStart = phases.map((phase) => phase.startsOn).sort()[0];
+  const years = [...new Set(quarterly.map((period) => Number(period.startsOn.slice(0, 4))))];
+  const dueTime = rule.targets?.dueTime ?? rule.quarterly.dueTime;
+  return years.map((year) => {
+    const startsOn = planStart !== undefined && Number(planStart.slice(0, 4)) === year ? planStart : isoDay(year, 1, 1);
+    const month = Number(startsOn.slice(5, 7));
+    const quarterEnd = quarterBounds(`${year}Q${Math.ceil(month / 3)}`).endsOn;
+    const dueDay = lastWorkingDayOnOrBefore(quarterEnd);
+    return { id: `${year}-targets`, kind: 'targets', startsOn, endsOn: dueDay, defaultDueAt: localInstant(dueDay, dueTime, rule.timeZone) };
+  });
 }
 
 /** The phase and, inside it, the stage that a period's last day falls in. */

@@ -27,6 +27,14 @@ export function listPeriods(db: Queryable, planId: number) {
   return db.select().from(reportingPeriods).where(eq(reportingPeriods.planId, planId)).orderBy(asc(reportingPeriods.ordinal));
 }
 
+/** Quarters and the 总结报告: the periods whose reports say how the work progressed (not a year's targets). */
+export const isProgressPeriod = (period: Pick<PeriodRow, 'kind'>) => period.kind !== 'targets';
+
+/** The progress periods of a plan in timeline order: what roll-ups, flags, charts and the assessment read. */
+export async function listProgressPeriods(db: Queryable, planId: number) {
+  return (await listPeriods(db, planId)).filter(isProgressPeriod);
+}
+
 export async function findPeriod(db: Queryable, planId: number, id: string): Promise<PeriodRow | undefined> {
   const [row] = await db
     .select()

@@ -20,7 +20,7 @@ export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'listPeriods',
         summary: 'List the reporting periods and their deadlines',
         description:
-          'Quarterly periods 2017Q2..2019Q3, then the 总结报告 (`summary`). Default deadline: 17:00 Asia/Shanghai on the 5th working day after the period ends (China’s official calendar, 调休 included); the summary is due on the last working day of 总结阶段.',
+          'Quarterly periods 2017Q2..2019Q3, the 总结报告 (`summary`) and each year’s targets (`2017-targets`, `2018-targets`, `2019-targets`, kind targets), in order of their default deadlines. Default deadline: 17:00 Asia/Shanghai on the 5th working day after the period ends (China’s official calendar, 调休 included); the summary is due on the last working day of 总结阶段; a year’s targets on the last working day of the plan’s first quarter in that year (2017-03-31, 2018-03-30, 2019-03-29).',
         params: planParamsSchema,
         response: {
           200: z.object({ items: z.array(periodSchema), warnings: z.array(calendarWarningSchema).describe('Empty when every deadline was counted on the official calendar') }),
@@ -41,7 +41,7 @@ export const periodRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'moveDeadline',
         summary: "Move one period's deadline (office)",
         description:
-          "The deadline cannot fall before the period ends (422). Reports of the period are marked late or on time against the new deadline (their history keeps what was recorded). Reminders still ahead move with it; a reminder the move would put in the past is cancelled, not sent.",
+          "The deadline cannot fall before the period ends (422); a targets deadline must fall within its year, from the period's first day. Reports of the period are marked late or on time against the new deadline (their history keeps what was recorded). Reminders still ahead move with it; a reminder the move would put in the past is cancelled, not sent.",
         params: periodParamsSchema,
         body: moveDeadlineBodySchema,
         response: { 200: periodSchema, ...problemResponses(400, 401, 403, 404, 422) },

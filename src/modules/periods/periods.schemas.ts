@@ -7,13 +7,13 @@ const phaseRefSchema = z.object({ code: z.string(), name: z.string() });
 
 export const periodIdSchema = z
   .string()
-  .regex(/^(\d{4}Q[1-4]|summary)$/, zodMessage({ en: 'must be a quarter such as 2017Q3, or summary', zh: '必须是季度（如 2017Q3）或 summary' }))
+  .regex(/^(\d{4}Q[1-4]|summary|\d{4}-targets)$/, zodMessage({ en: 'must be a quarter such as 2017Q3, summary, or a year’s targets such as 2018-targets', zh: '必须是季度（如 2017Q3）、summary 或年度目标（如 2018-targets）' }))
   .meta({ examples: ['2017Q3'] });
 
 export const periodSchema = z
   .object({
     id: periodIdSchema,
-    kind: z.enum(['quarterly', 'summary']),
+    kind: z.enum(['quarterly', 'summary', 'targets']).describe('targets: the year’s 分年度工作任务目标 (id `<year>-targets`), set by each unit and reviewed like a report'),
     startsOn: z.iso.date(),
     endsOn: z.iso.date(),
     phase: phaseRefSchema.nullable().describe('The phase (阶段) the period ends in'),

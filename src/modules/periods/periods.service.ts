@@ -47,8 +47,25 @@ export async function requirePeriod(db: Queryable, plan: Plan, periodId: string)
   return period;
 }
 
-/** A report is due once its period is over: a deadline before the end of the period's last day is refused. */
+/** A quarter or the 总结报告: consolidations, charts and summary reports exist for those only (404 for targets). */
+export async function requireProgressPeriod(db: Queryable, plan: Plan, periodId: string): Promise<PeriodRow> {
+  const period = await requirePeriod(db, plan, periodId);
+  if (!repository.isProgressPeriod(period)) {
+    throw notFound({
+      en: `${periodId} holds the year's targets, not progress: see /v1/plans/${plan.code}/years/${periodId.slice(0, 4)}/targets`,
+      zh: `${periodId} 是年度工作目标，不是进展报送期：请见 /v1/plans/${plan.code}/years/${periodId.slice(0, 4)}/targets`,
+    });
+  }
+  return period;
+}
+
+/**
+ * A report is due once its period is over: a deadline before the end of the period's last day is
+ * refused. Targets are set for a year ahead, so theirs may fall anywhere from the period's first
+ * day to the end of its year.
+ */
 function assertAfterPeriod(period: PeriodRow, dueAt: Date, timeZone: string) {
+  if (period.kind === 'targets') return assertInTargetsYear(period, dueAt, timeZone);
   const periodOver = localInstant(addDaysToDay(period.endsOn, 1), '00:00', timeZone);
   if (dueAt < periodOver) {
     const earliest = formatInZone(periodOver, timeZone);
@@ -62,6 +79,16 @@ function assertAfterPeriod(period: PeriodRow, dueAt: Date, timeZone: string) {
       },
     ]);
   }
+}
+
+function assertInTargetsYear(period: PeriodRow, dueAt: Date, timeZone: string) {
+  const opens = localInstant(period.startsOn, '00:00', timeZone);
+  const yearOver = localInstant(`${Number(period.startsOn.slice(0, 4)) + 1}-01-01`, '00:00', timeZone);
+  if (dueAt >= opens && dueAt < yearOver) return;
+  const [from, to] = [formatInZone(opens, timeZone), formatInZone(yearOver, timeZone)];
+  throw new AppError('UNPROCESSABLE', { en: `The deadline of ${period.id} must fall within its year`, zh: `${period.id} 的报送时限须在该年度内` }, [
+    { path: 'body.dueAt', message: { en: `must be at or after ${from} and before ${to}`, zh: `须不早于 ${from} 且早于 ${to}` } },
+  ]);
 }
 
 /**

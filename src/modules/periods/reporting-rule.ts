@@ -19,6 +19,11 @@ export const reportingRuleSchema = z.object({
   }),
   /** The final 总结报告, due on the last working day of the named phase. */
   summary: z.object({ phase: z.string().min(1), dueTime: localTime }),
+  /**
+   * The yearly targets (分年度工作任务目标), due on the last working day of the plan's first quarter
+   * in each year. Optional: rules stored before targets existed get the quarterly dueTime.
+   */
+  targets: z.object({ dueTime: localTime }).optional(),
 });
 
 export type ReportingRule = z.infer<typeof reportingRuleSchema>;

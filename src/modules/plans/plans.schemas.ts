@@ -77,6 +77,7 @@ export const planDetailSchema = planSummarySchema
           timeZone: 'Asia/Shanghai',
           quarterly: { first: '2017Q2', last: '2019Q3', dueWorkingDaysAfterEnd: 5, dueTime: '17:00' },
           summary: { phase: 'summary', dueTime: '17:00' },
+          targets: { dueTime: '17:00' },
         },
         warnings: [],
       },

@@ -9,7 +9,7 @@ import { listPeriods } from '../periods/periods.repository.js';
 import { listPlans } from '../plans/plans.repository.js';
 import { loadPlanStructure } from '../plans/plans.service.js';
 import { carriedTasks } from '../reports/carried-tasks.js';
-import { periodLabel } from './message.js';
+import { periodLabel, reportApiPath, reportSubject } from '../periods/period-label.js';
 import { loadPolicy } from './planner.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -52,13 +52,13 @@ export async function calendarFeed(db: Database, departmentCode: string, token: 
       events.push({
         uid: `${code}-${period.id}-${departmentCode}@hazchem-tracker`,
         title: `【报送截止】${structure.plan.title} ${periodLabel(period.id)}`,
-        description: `${department.name}:请于截止时间前向市安委会办公室报送${periodLabel(period.id)}工作进展。`,
-        url: `${publicBaseUrl}/v1/plans/${code}/periods/${period.id}/reports/${departmentCode}`,
+        description: `${department.name}:请于截止时间前向市安委会办公室报送${reportSubject(period.id)}。`,
+        url: `${publicBaseUrl}${reportApiPath(code, period.id, departmentCode)}`,
         start: [due.getUTCFullYear(), due.getUTCMonth() + 1, due.getUTCDate(), due.getUTCHours(), due.getUTCMinutes()],
         startInputType: 'utc',
         startOutputType: 'utc',
         duration: { minutes: 30 },
-        alarms: policy.offsetsDays.map((days) => ({ action: 'display' as const, description: `${periodLabel(period.id)}工作进展还有${days}天截止`, trigger: { days, before: true } })),
+        alarms: policy.offsetsDays.map((days) => ({ action: 'display' as const, description: `${reportSubject(period.id)}还有${days}天截止`, trigger: { days, before: true } })),
       });
     }
   }

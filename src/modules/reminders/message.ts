@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { periodLabel } from '../periods/period-label.js';
+import { periodLabel, reportSubject } from '../periods/period-label.js';
 import { format } from 'date-fns';
 import { dayInZone } from '../periods/deadlines.js';
 
@@ -38,18 +38,18 @@ function daysLeft(now: Date, dueAt: Date, timeZone: string): number {
  * tells the truth (and one composed after the deadline reads as overdue).
  */
 export function composeReminder(input: ReminderMessageInput): ReminderMessage {
-  const label = periodLabel(input.period.id);
+  const label = reportSubject(input.period.id);
   const [, , count] = /^(before|overdue)-(\d+)/.exec(input.kind) ?? [];
   const overdue = input.now >= input.period.dueAt;
   const deadline = deadlineText(input.period.dueAt, input.plan.timeZone);
   const left = daysLeft(input.now, input.period.dueAt, input.plan.timeZone);
   const escalation = input.kind.startsWith('overdue') ? `,第${count}次催报` : '';
   const subject = overdue
-    ? `【逾期提醒】${input.department.name}${label}工作进展已超过报送时限(${deadline})${escalation}`
-    : `【报送提醒】${input.department.name}${label}工作进展请于${deadline}前报送(${left > 0 ? `还有${left}天` : '今天截止'})`;
+    ? `【逾期提醒】${input.department.name}${label}已超过报送时限(${deadline})${escalation}`
+    : `【报送提醒】${input.department.name}${label}请于${deadline}前报送(${left > 0 ? `还有${left}天` : '今天截止'})`;
   const request = overdue
-    ? `${label}工作进展的报送时限(${deadline})已过,请尽快向市安委会办公室报送。`
-    : `请于${deadline}前向市安委会办公室报送${label}工作进展情况。`;
+    ? `${label}的报送时限(${deadline})已过,请尽快向市安委会办公室报送。`
+    : `请于${deadline}前向市安委会办公室报送${label}${label.endsWith('工作进展') ? '情况' : ''}。`;
   const tasks = input.openTasks.length
     ? input.openTasks.map((task) => `  措施${task.measureNo} 第${task.taskSeq}项 ${task.measureTitle}`).join('\n')
     : '  (各项任务均已填写,请确认后提交)';
@@ -58,7 +58,7 @@ export function composeReminder(input: ReminderMessageInput): ReminderMessage {
     '',
     `根据《${input.plan.title}》(${input.plan.documentNo})要求,${input.department.name}${request}`,
     '',
-    '尚未填写的工作任务:',
+    input.period.id.endsWith('-targets') ? '尚未设定目标的工作任务:' : '尚未填写的工作任务:',
     tasks,
     '',
     `在线填报:${input.reportUrl}`,

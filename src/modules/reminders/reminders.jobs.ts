@@ -6,6 +6,7 @@ import { plans } from '../../db/schema/index.js';
 import type { Clock } from '../../plugins/clock.js';
 import { loadDirectory } from '../departments/departments.service.js';
 import { findLiaisons } from '../liaisons/liaisons.repository.js';
+import { reportApiPath, reportPagePath } from '../periods/period-label.js';
 import { findPeriod } from '../periods/periods.repository.js';
 import { loadPlanStructure } from '../plans/plans.service.js';
 import { carriedTasks, taskKey } from '../reports/carried-tasks.js';
@@ -71,7 +72,7 @@ async function loadMessageInput(db: Database, row: repository.ReminderRow, deps:
   return {
     submitted: Boolean(report?.firstSubmittedAt),
     liaisons,
-    apiUrl: `${deps.publicBaseUrl}/v1/plans/${plan.code}/periods/${row.periodId}/reports/${department.code}`,
+    apiUrl: `${deps.publicBaseUrl}${reportApiPath(plan.code, row.periodId, department.code)}`,
     input: {
       plan: { title: plan.title, documentNo: plan.documentNo, timeZone: plan.reportingRule.timeZone },
       period: { id: row.periodId, dueAt: period!.dueAt },
@@ -79,7 +80,7 @@ async function loadMessageInput(db: Database, row: repository.ReminderRow, deps:
       officerName: liaisons?.officer.name ?? null,
       openTasks,
       // The web app's report page (it signs the liaison in first); webhooks also get the API's address.
-      reportUrl: `${deps.publicBaseUrl}/reports/${plan.code}/${row.periodId}/${department.code}`,
+      reportUrl: `${deps.publicBaseUrl}${reportPagePath(plan.code, row.periodId, department.code)}`,
       kind: row.kind,
     },
   };

@@ -15,13 +15,55 @@ import {
 import { composeReviewNotice, mailReviewNotice, recordReviewNotice, type ReviewNotice } from './review-notice.js';
 import * as service from './reports.service.js';
 
-const tags = ['reports'];
-const base = '/v1/plans/:plan/periods/:period/reports/:department';
 const readErrors = problemResponses(400, 401, 403, 404, 422);
 const writeErrors = problemResponses(400, 401, 403, 404, 409, 412, 422);
 const withEtag = (report: service.ReportView) => ({ etag: service.etagOf(report.version) });
 
-export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = async (app, options) => {
+/**
+ * One report resource, as it is addressed: `base` with its params schema, and how the params name
+ * the report (plan, period, unit). A year's targets (src/modules/targets) are the same workflow
+ * under another address, so they are these very handlers with another mapping.
+ */
+export interface ReportResource<P extends z.ZodType> {
+  base: string;
+  tags: string[];
+  params: P;
+  address(params: z.infer<P>): service.ReportAddress;
+  /** operationId of each operation: getReport, submitReport, … */
+  operationId(verb: 'get' | 'save' | 'submit' | 'accept' | 'return' | 'history'): string;
+  /** One-line summary of each operation. */
+  summary(verb: 'get' | 'save' | 'submit' | 'accept' | 'return' | 'history'): string;
+  /** Put before every operation's description (what the resource is). */
+  preface: string;
+}
+
+export type ReportVerb = Parameters<ReportResource<z.ZodType>['summary']>[0];
+
+const reportResource: ReportResource<typeof reportParamsSchema> = {
+  base: '/v1/plans/:plan/periods/:period/reports/:department',
+  tags: ['reports'],
+  params: reportParamsSchema,
+  address: (params) => params,
+  operationId: (verb) => ({ get: 'getReport', save: 'saveReportDraft', submit: 'submitReport', accept: 'acceptReport', return: 'returnReport', history: 'getReportHistory' })[verb],
+  summary: (verb) =>
+    ({
+      get: "Get a unit's report for a period",
+      save: 'Save the report as a draft',
+      submit: 'Submit the report to the office',
+      accept: 'Accept a submitted report (office)',
+      return: 'Return a submitted report with a reason (office)',
+      history: 'Every saved version of a report',
+    })[verb],
+  preface: '',
+};
+
+export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = async (app, options) => registerReportOperations(app, reportResource, options);
+
+type ZodApp = Parameters<FastifyPluginAsyncZod>[0];
+
+export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resource: ReportResource<P>, options: { publicBaseUrl: string }) {
+  const { base, tags } = resource;
+  const addressOf = (request: { params: unknown }) => resource.address(request.params as z.infer<P>);
   const scope = { departmentParam: 'department' };
   const ownOrOffice = app.authorize(['department', 'office'], scope);
   const office = app.authorize(['office']);
@@ -33,16 +75,16 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
       schema: {
         tags,
         security: bearerSecurity,
-        operationId: 'getReport',
+        operationId: resource.operationId('get'),
         'x-response-headers': { 200: ['ETag'] },
-        summary: "Get a unit's report for a period",
-        description: 'A report not started yet reads as status not_started, version 0, with the rows to report on.',
-        params: reportParamsSchema,
+        summary: resource.summary('get'),
+        description: resource.preface + 'A report not started yet reads as status not_started, version 0, with the rows to report on.',
+        params: resource.params,
         response: { 200: reportSchema, ...readErrors },
       },
     },
     async (request, reply) => {
-      const report = await service.getReport(app.db, request.params);
+      const report = await service.getReport(app.db, addressOf(request));
       return reply.headers(withEtag(report)).send(report);
     },
   );
@@ -54,11 +96,12 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
       schema: {
         tags,
         security: bearerSecurity,
-        operationId: 'saveReportDraft',
-        summary: 'Save the report as a draft',
+        operationId: resource.operationId('save'),
+        summary: resource.summary('save'),
         description:
+          resource.preface +
           'Replaces the entries. Allowed while the report is not started, a draft or returned. Send If-Match to avoid overwriting a newer version. Saved by the office, it is entered on the unit’s behalf (a report sent on paper) and marked enteredByOffice.',
-        params: reportParamsSchema,
+        params: resource.params,
         headers: writeHeadersSchema,
         body: saveReportBodySchema,
         response: { 200: reportSchema, ...writeErrors },
@@ -66,14 +109,14 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
     },
     async (request, reply) => {
       const { entries } = request.body;
-      const report = await service.saveDraft(app.db, actorOf(request), app.clock.now(), request.params, entries, request.headers['if-match']);
+      const report = await service.saveDraft(app.db, actorOf(request), app.clock.now(), addressOf(request), entries, request.headers['if-match']);
       return reply.headers(withEtag(report)).send(report);
     },
   );
 
   const action = (
     name: 'submit' | 'accept' | 'return',
-    options: { summary: string; description: string; office: boolean; body?: typeof returnBodySchema },
+    options: { description: string; office: boolean; body?: typeof returnBodySchema },
     run: (
       request: { params: service.ReportAddress; headers: { 'if-match'?: string | undefined }; body: unknown },
       actor: ReturnType<typeof actorOf>,
@@ -88,10 +131,10 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
         schema: {
           tags,
           security: bearerSecurity,
-          operationId: `${name}Report`,
-          summary: options.summary,
-          description: options.description,
-          params: reportParamsSchema,
+          operationId: resource.operationId(name),
+          summary: resource.summary(name),
+          description: resource.preface + options.description,
+          params: resource.params,
           headers: actionHeadersSchema,
           ...(options.body ? { body: options.body } : {}),
           response: { 200: reportSchema, ...writeErrors },
@@ -99,8 +142,9 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
       },
       async (request, reply) => {
         const outcome = (report: service.ReportView) => ({ statusCode: 200, body: report, headers: withEtag(report) });
+        const addressed = { params: addressOf(request), headers: request.headers, body: request.body };
         return idempotent(app.db, request, reply, async (remember) =>
-          outcome(await run(request, actorOf(request), app.clock.now(), (tx, report) => remember(tx, outcome(report)))),
+          outcome(await run(addressed, actorOf(request), app.clock.now(), (tx, report) => remember(tx, outcome(report)))),
         );
       },
     );
@@ -108,7 +152,6 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
   action(
     'submit',
     {
-      summary: 'Submit the report to the office',
       description:
         'From draft or returned. Every required row needs an entry. A submission after dueAt is accepted and marked late. Submitted by the office, it is entered on the unit’s behalf and marked enteredByOffice.',
       office: false,
@@ -144,14 +187,13 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
   const noticeText = 'The unit gets an in-app notice (GET /v1/departments/{code}/notifications) and, with SMTP, an e-mail to its liaisons.';
   action(
     'accept',
-    { summary: 'Accept a submitted report (office)', description: `From submitted (审核通过). ${noticeText}`, office: true },
+    { description: `From submitted (审核通过). ${noticeText}`, office: true },
     (request, actor, at, inTransaction) =>
       reviewed(at, inTransaction, (withNotice) => service.accept(app.db, actor, at, request.params, request.headers['if-match'], withNotice)),
   );
   action(
     'return',
     {
-      summary: 'Return a submitted report with a reason (office)',
       description: `From submitted; the unit edits and resubmits (退回). ${noticeText} The notice carries the reason.`,
       office: true,
       body: returnBodySchema,
@@ -169,13 +211,13 @@ export const reportRoutes: FastifyPluginAsyncZod<{ publicBaseUrl: string }> = as
       schema: {
         tags,
         security: bearerSecurity,
-        operationId: 'getReportHistory',
-        summary: 'Every saved version of a report',
-        description: 'Every saved version of the report, oldest first, each with its action, status, late flag, reason and entries.',
-        params: reportParamsSchema,
+        operationId: resource.operationId('history'),
+        summary: resource.summary('history'),
+        description: resource.preface + 'Every saved version of the report, oldest first, each with its action, status, late flag, reason and entries.',
+        params: resource.params,
         response: { 200: z.object({ report: reportSchema, items: z.array(versionSchema) }), ...readErrors },
       },
     },
-    async (request) => service.history(app.db, request.params),
+    async (request) => service.history(app.db, addressOf(request)),
   );
-};
+}

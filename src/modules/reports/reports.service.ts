@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../../db/client.js';
 import { listedTags } from '../../http/entity-tags.js';
 import type { ReportEntry } from '../../db/schema/index.js';
-import { AppError, type FieldError, type Language } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { isReportingUnit, loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
 import { formatInZone } from '../periods/deadlines.js';
@@ -10,6 +10,7 @@ import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
 import { carriedTasks, taskKey, type CarriedTask } from './carried-tasks.js';
 import * as repository from './reports.repository.js';
 import { ENTRIES_MAX_BYTES } from './reports.schemas.js';
+import { validateEntries } from './entry-rules.js';
 
 export interface ReportAddress {
   plan: string;
@@ -93,49 +94,6 @@ function assertMatches(ifMatch: string | undefined, version: number) {
     en: `The report has changed: its current ETag is ${etagOf(version)}`,
     zh: `报告已被他人修改：当前 ETag 为 ${etagOf(version)}，请重新读取后再保存`,
   });
-}
-
-/** `completed` means done and `not_started` means nothing done yet, so progress must say the same. */
-const progressOfStatus: Partial<Record<ReportEntry['status'], number>> = { completed: 100, not_started: 0 };
-
-/** What the service checks beyond the schema: rows the unit carries, once each, status agreeing with progress. */
-function validateEntries(context: ReportContext, entries: ReportEntry[]) {
-  const allowed = new Map(context.tasks.map((task) => [taskKey(task), task]));
-  const seen = new Set<string>();
-  const errors: FieldError[] = [];
-  entries.forEach((entry, index) => {
-    const key = taskKey(entry);
-    const path = `body.entries.${index}`;
-    if (seen.has(key)) errors.push({ path, message: { en: `measure ${entry.measureNo} task ${entry.taskSeq} appears twice`, zh: `措施 ${entry.measureNo} 任务 ${entry.taskSeq} 重复出现` } });
-    else if (!allowed.has(key)) {
-      errors.push({
-        path,
-        message: {
-          en: `${context.department.name} does not carry measure ${entry.measureNo} task ${entry.taskSeq}`,
-          zh: `${context.department.name} 不承担措施 ${entry.measureNo} 任务 ${entry.taskSeq}`,
-        },
-      });
-    }
-    seen.add(key);
-    const expected = progressOfStatus[entry.status];
-    if (expected !== undefined && entry.progress !== expected) {
-      errors.push({
-        path: `${path}.progress`,
-        message: { en: `status ${entry.status} means progress ${expected}, not ${entry.progress}`, zh: `状态为 ${entry.status} 时进度应为 ${expected}，而不是 ${entry.progress}` },
-      });
-    }
-  });
-  if (errors.length > 0) throw new AppError('UNPROCESSABLE', { en: `The entries cannot be saved: ${listed(errors, 'en')}`, zh: `填报内容无法保存：${listed(errors, 'zh')}` }, errors);
-}
-
-/** `detail` names the actual problems (the first few; `errors` has them all). */
-function listed(errors: FieldError[], language: Language, shown = 5) {
-  if (language === 'zh') {
-    const head = errors.slice(0, shown).map((error) => `${error.path}：${error.message.zh}`).join('；');
-    return errors.length > shown ? `${head}；另有 ${errors.length - shown} 处` : head;
-  }
-  const head = errors.slice(0, shown).map((error) => `${error.path}: ${error.message.en}`).join('; ');
-  return errors.length > shown ? `${head}; and ${errors.length - shown} more` : head;
 }
 
 /** Refuses entries whose JSON exceeds the cap before anything is read or stored (413). */
@@ -225,7 +183,7 @@ export async function saveDraft(db: Database, actor: Actor, at: Date, address: R
   assertEntriesSize(entries);
   return step(db, actor, at, address, ifMatch, (context, row) => {
     requireStatus(row, ['not_started', 'draft', 'returned'], 'edit');
-    validateEntries(context, entries);
+    validateEntries({ ...context, targets: context.period.kind === 'targets' }, entries);
     return { action: 'save', changes: { status: 'draft', entries } };
   });
 }

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/client.js';
 import { findLiaisons } from '../liaisons/liaisons.repository.js';
 import type { Mailer } from '../reminders/mailer.js';
-import { periodLabel } from '../reminders/message.js';
+import { reportPagePath, reportSubject } from '../periods/period-label.js';
 import { insertNotification } from '../reminders/reminders.repository.js';
 import type { ReportView } from './reports.service.js';
 
@@ -12,16 +12,17 @@ export interface ReviewNotice {
 
 /** The web app's page for the report: where the unit reads the reason and resubmits. */
 export const reportPageUrl = (publicBaseUrl: string, report: Pick<ReportView, 'plan' | 'period' | 'department'>) =>
-  `${publicBaseUrl}/reports/${report.plan}/${report.period}/${report.department.code}`;
+  `${publicBaseUrl}${reportPagePath(report.plan, report.period, report.department.code)}`;
 
 /** What the unit is told when the office accepts (审核通过) or returns (退回) its report; in Chinese. */
 export function composeReviewNotice(report: ReportView, publicBaseUrl: string): ReviewNotice {
-  const label = `${report.department.name}${periodLabel(report.period)}工作进展`;
+  const what = reportSubject(report.period);
+  const label = `${report.department.name}${what}`;
   const returned = report.status === 'returned';
   const subject = returned ? `【退回】${label}被退回,请修改后重新报送` : `【审核通过】${label}已审核通过`;
   const body = returned
-    ? [`市安委会办公室退回了贵单位报送的${periodLabel(report.period)}工作进展。`, '', `退回原因:${report.returnReason ?? ''}`, '', '请按退回原因修改后重新报送。']
-    : [`贵单位报送的${periodLabel(report.period)}工作进展已审核通过,感谢配合。`];
+    ? [`市安委会办公室退回了贵单位报送的${what}。`, '', `退回原因:${report.returnReason ?? ''}`, '', '请按退回原因修改后重新报送。']
+    : [`贵单位报送的${what}已审核通过,感谢配合。`];
   const text = [
     `${report.department.name}:`,
     '',

@@ -7,16 +7,17 @@ import { api, setCsrfToken } from '../api/client';
 import type { Me } from '../api/types';
 import { useMe } from '../api/session';
 import { DEFAULT_PLAN } from '../i18n/zh';
-import { useCurrentPeriod } from './usePeriods';
+import { useCurrentPeriod, useCurrentTargetsYear } from './usePeriods';
 
 const APP_NAME = '危化品综合治理工作跟踪';
 
-function menuItems(me: Me, period: string | undefined): NonNullable<MenuProps['items']> {
+function menuItems(me: Me, period: string | undefined, targetsYear: string | undefined): NonNullable<MenuProps['items']> {
   if (me.role === 'department') {
     const code = me.department?.code ?? '';
     return [
       { key: '/tasks', label: '本单位任务' },
       ...(period ? [{ key: `/reports/${DEFAULT_PLAN}/${period}/${code}`, label: '季度报送' }] : []),
+      ...(targetsYear ? [{ key: `/targets/${DEFAULT_PLAN}/${targetsYear}/${code}`, label: '年度目标' }] : []),
       { key: '/deadlines', label: '报送期限' },
       { key: `/liaisons/${code}`, label: '联络员登记' },
       { key: '/notifications', label: '消息通知' },
@@ -25,6 +26,7 @@ function menuItems(me: Me, period: string | undefined): NonNullable<MenuProps['i
   return [
     ...(period ? [{ key: `/office/overview/${DEFAULT_PLAN}/${period}`, label: '总览' }] : []),
     ...(period ? [{ key: `/office/review/${DEFAULT_PLAN}/${period}`, label: '审核' }] : []),
+    ...(targetsYear ? [{ key: `/office/targets/${DEFAULT_PLAN}/${targetsYear}`, label: '年度目标' }] : []),
     { key: `/office/progress/${DEFAULT_PLAN}`, label: '工作进展' },
     ...(period ? [{ key: `/office/charts/${DEFAULT_PLAN}/${period}`, label: '图表' }] : []),
     { key: `/office/assessment/${DEFAULT_PLAN}`, label: '年度考核' },
@@ -37,7 +39,7 @@ function menuItems(me: Me, period: string | undefined): NonNullable<MenuProps['i
 }
 
 /** Pages with a period in the path: the menu's entry (current period) stays selected on any other period. */
-const PERIOD_PAGES = ['/office/overview/', '/office/review/', '/office/charts/'];
+const PERIOD_PAGES = ['/office/overview/', '/office/review/', '/office/charts/', '/office/targets/', '/targets/'];
 const samePage = (key: string, pathname: string) => PERIOD_PAGES.some((prefix) => key.startsWith(prefix) && pathname.startsWith(prefix));
 
 /** The frame of every signed-in page: side menu on desktop, top bar + drawer under 768 px. */
@@ -50,7 +52,8 @@ export function AppLayout() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const period = useCurrentPeriod(DEFAULT_PLAN);
-  const items = menuItems(me, period);
+  const targetsYear = useCurrentTargetsYear(DEFAULT_PLAN);
+  const items = menuItems(me, period, targetsYear);
   const selected = items
     .map((item) => String(item?.key))
     .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`) || samePage(key, location.pathname));

@@ -7,8 +7,11 @@ type Task = { measureNo: number; taskSeq: number; content: string; required: boo
 
 export const metricsText = (metrics: Entry['metrics']) => (metrics ?? []).map((m) => `${m.name}:${m.value}${m.unit}`).join(';') || '—';
 
-/** A report's entries, read-only: the review page, and a report that cannot be edited. */
-export function EntriesView({ entries, tasks, titles }: { entries: Entry[]; tasks?: Task[]; titles?: Map<number, string> }) {
+/**
+ * A report's entries, read-only: the review page, and a report that cannot be edited. `targets`
+ * reads them as a year's targets: the state expected at year end, the quantified targets, 目标说明.
+ */
+export function EntriesView({ entries, tasks, titles, targets = false }: { entries: Entry[]; tasks?: Task[]; titles?: Map<number, string>; targets?: boolean }) {
   const rows = tasks ?? entries.map((entry) => ({ measureNo: entry.measureNo, taskSeq: entry.taskSeq, content: '', required: false }));
   if (rows.length === 0) return <Empty description="没有填报内容" />;
   return (
@@ -25,6 +28,14 @@ export function EntriesView({ entries, tasks, titles }: { entries: Entry[]; task
           >
             {task.content && <p style={{ color: '#595959', marginTop: 0 }}>{task.content}</p>}
             {entry ? (
+              targets ? (
+                <Descriptions column={1} size="small" bordered>
+                  <Descriptions.Item label="年底预期状态"><TaskStatusTag status={entry.status} /></Descriptions.Item>
+                  <Descriptions.Item label="预期进度"><Progress percent={entry.progress} size="small" style={{ maxWidth: 240 }} aria-label={`预期进度${entry.progress}%`} /></Descriptions.Item>
+                  <Descriptions.Item label="量化指标">{metricsText(entry.metrics)}</Descriptions.Item>
+                  <Descriptions.Item label="目标说明"><span style={{ whiteSpace: 'pre-wrap' }}>{entry.summary || '—'}</span></Descriptions.Item>
+                </Descriptions>
+              ) : (
               <Descriptions column={1} size="small" bordered>
                 <Descriptions.Item label="状态"><TaskStatusTag status={entry.status} /></Descriptions.Item>
                 <Descriptions.Item label="进度"><Progress percent={entry.progress} size="small" style={{ maxWidth: 240 }} aria-label={`进度${entry.progress}%`} /></Descriptions.Item>
@@ -33,8 +44,9 @@ export function EntriesView({ entries, tasks, titles }: { entries: Entry[]; task
                 <Descriptions.Item label="下步计划"><span style={{ whiteSpace: 'pre-wrap' }}>{entry.nextSteps ?? '—'}</span></Descriptions.Item>
                 <Descriptions.Item label="指标">{metricsText(entry.metrics)}</Descriptions.Item>
               </Descriptions>
+              )
             ) : (
-              <Tag>未填报</Tag>
+              <Tag>{targets ? '未设定' : '未填报'}</Tag>
             )}
           </Card>
         );

@@ -2,8 +2,8 @@ import { Select } from 'antd';
 import { periodText } from '../i18n/zh';
 import { usePeriods } from './usePeriods';
 
-/** The plan's periods; picking one calls onChange (pages navigate to the period's URL). */
-export function PeriodSelect({ plan, value, onChange, id = 'period-select' }: { plan: string; value: string; onChange: (period: string) => void; id?: string }) {
+/** The plan's periods (`progressOnly`: without the years' targets); picking one calls onChange (pages navigate to the period's URL). */
+export function PeriodSelect({ plan, value, onChange, id = 'period-select', progressOnly = false }: { plan: string; value: string; onChange: (period: string) => void; id?: string; progressOnly?: boolean }) {
   const periods = usePeriods(plan);
   return (
     <Select
@@ -13,7 +13,7 @@ export function PeriodSelect({ plan, value, onChange, id = 'period-select' }: { 
       onChange={onChange}
       loading={periods.isPending}
       style={{ minWidth: 180 }}
-      options={(periods.data?.items ?? []).map((period) => ({ value: period.id, label: periodText(period.id) }))}
+      options={(periods.data?.items ?? []).filter((period) => !progressOnly || period.kind !== 'targets').map((period) => ({ value: period.id, label: periodText(period.id) }))}
     />
   );
 }

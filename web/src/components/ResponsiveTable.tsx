@@ -1,5 +1,5 @@
 import { Button, Card, Descriptions, Empty, Grid } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 
 export interface Column<T> {
   key: string;
@@ -13,9 +13,11 @@ const cell = { padding: '8px 12px', borderBottom: '1px solid #f0f0f0', textAlign
 /**
  * A plain table on desktop; under 768 px the same columns as one card per row (390 px phones).
  * Plain elements rather than antd's Table keep ~60 KB of gzipped JavaScript out of the first
- * load; long lists show the first `pageSize` rows and a button for the rest.
+ * load; long lists show the first `pageSize` rows and a button for the rest. `detail` is shown
+ * under a row across the table (or at the foot of its card) when it gives something: the page
+ * decides which rows are expanded.
  */
-export function ResponsiveTable<T>({ rows, columns, rowKey, empty = '暂无数据', cardTitle, caption, pageSize = 200 }: {
+export function ResponsiveTable<T>({ rows, columns, rowKey, empty = '暂无数据', cardTitle, caption, pageSize = 200, detail }: {
   rows: T[];
   columns: Column<T>[];
   rowKey: (row: T) => string | number;
@@ -23,6 +25,7 @@ export function ResponsiveTable<T>({ rows, columns, rowKey, empty = '暂无数�
   cardTitle?: (row: T) => ReactNode;
   caption?: string;
   pageSize?: number;
+  detail?: (row: T) => ReactNode;
 }) {
   const desktop = Grid.useBreakpoint().md ?? true;
   const [all, setAll] = useState(false);
@@ -50,15 +53,27 @@ export function ResponsiveTable<T>({ rows, columns, rowKey, empty = '暂无数�
               </tr>
             </thead>
             <tbody>
-              {shown.map((row) => (
-                <tr key={rowKey(row)}>
-                  {columns.map((column) => (
-                    <td key={column.key} style={cell}>
-                      {column.render(row)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
+              {shown.map((row) => {
+                const more = detail?.(row);
+                return (
+                  <Fragment key={rowKey(row)}>
+                    <tr>
+                      {columns.map((column) => (
+                        <td key={column.key} style={cell}>
+                          {column.render(row)}
+                        </td>
+                      ))}
+                    </tr>
+                    {more && (
+                      <tr>
+                        <td colSpan={columns.length} style={{ ...cell, background: '#fafafa' }}>
+                          {more}
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -77,6 +92,7 @@ export function ResponsiveTable<T>({ rows, columns, rowKey, empty = '暂无数�
               </Descriptions.Item>
             ))}
           </Descriptions>
+          {detail?.(row)}
         </Card>
       ))}
       {more}

@@ -19,6 +19,22 @@ export function currentPeriod(periods: Period[], now = new Date()): Period | und
   return quarterly.find((period) => new Date(period.dueAt) >= now) ?? quarterly.at(-1) ?? periods.at(-1);
 }
 
+/**
+ * The year whose targets are set now: that of the period being reported, when it has targets
+ * (a year's targets are due in its first quarter), else the next targets still due, else the last.
+ */
+export function currentTargetsYear(periods: Period[], now = new Date()): string | undefined {
+  const targets = periods.filter((period) => period.kind === 'targets');
+  const year = currentPeriod(periods, now)?.endsOn.slice(0, 4);
+  const chosen = targets.find((period) => period.id === `${year}-targets`) ?? targets.find((period) => new Date(period.dueAt) >= now) ?? targets.at(-1);
+  return chosen?.id.slice(0, 4);
+}
+
+export function useCurrentTargetsYear(plan: string): string | undefined {
+  const { data } = usePeriods(plan);
+  return data ? currentTargetsYear(data.items) : undefined;
+}
+
 export function useCurrentPeriod(plan: string): string | undefined {
   const { data } = usePeriods(plan);
   return data ? currentPeriod(data.items)?.id : undefined;

@@ -78,11 +78,27 @@ export const auditActionText: Record<Schemas['AuditAction'], string> = {
   'assessment-rubric.set': '设置年度考核评分规则',
 };
 
-/** "2017Q3" → "2017年第三季度"; "summary" → "总结报告". */
+/** "2017Q3" → "2017年第三季度"; "summary" → "总结报告"; "2018-targets" → "2018年度工作目标". */
 export function periodText(period: string): string {
+  const year = targetsYearOf(period);
+  if (year) return `${year}年度工作目标`;
   const match = /^(\d{4})Q([1-4])$/.exec(period);
   if (!match) return period === 'summary' ? '总结报告' : period;
   return `${match[1]}年第${'一二三四'[Number(match[2]) - 1]}季度`;
+}
+
+/** A year's targets are its report of the period "<year>-targets" (README: Yearly targets). */
+export const targetsPeriodId = (year: string | number) => `${year}-targets`;
+
+/** "2018-targets" → "2018"; any other period → null. */
+export function targetsYearOf(period: string): string | null {
+  return /^(\d{4})-targets$/.exec(period)?.[1] ?? null;
+}
+
+/** The web page of a period's report: a year's targets have their own address. */
+export function reportPath(plan: string, period: string, department: string): string {
+  const year = targetsYearOf(period);
+  return year ? `/targets/${plan}/${year}/${department}` : `/reports/${plan}/${period}/${department}`;
 }
 
 export const DEFAULT_PLAN = 'hazchem-2017';

@@ -7,7 +7,7 @@ import { DaysLeft, formatTime } from '../../../components/DaysLeft';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { StatusTag } from '../../../components/StatusTag';
 import { usePageTitle, usePeriods } from '../../../components/usePeriods';
-import { DEFAULT_PLAN, periodText } from '../../../i18n/zh';
+import { DEFAULT_PLAN, periodText, reportPath } from '../../../i18n/zh';
 
 /** Every period's deadline (China's working-day calendar, in the API), days left, the unit's status, the calendar link. */
 export default function DeadlinesPage() {
@@ -59,7 +59,7 @@ export default function DeadlinesPage() {
               <Card size="small">
                 <Space wrap size={[12, 4]} style={{ width: '100%', justifyContent: 'space-between' }}>
                   <Space wrap>
-                    <Link to={`/reports/${DEFAULT_PLAN}/${period.id}/${code}`}>
+                    <Link to={reportPath(DEFAULT_PLAN, period.id, code)}>
                       <strong>{periodText(period.id)}</strong>
                     </Link>
                     {period.stage && <Tag>{period.stage.name}</Tag>}

@@ -9,7 +9,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { ResponsiveTable } from '../../../components/ResponsiveTable';
 import { StatusTag } from '../../../components/StatusTag';
 import { usePageTitle } from '../../../components/usePeriods';
-import { periodText, versionActionText } from '../../../i18n/zh';
+import { periodText, reportPath, targetsYearOf, versionActionText } from '../../../i18n/zh';
 import type { ReportAddress } from '../report/useReport';
 import { diffEntries, type FieldChange } from './diff';
 
@@ -38,7 +38,7 @@ export default function HistoryPage() {
   const to = pair.to ?? latest;
   const a = versions.find((version) => version.version === from);
   const b = versions.find((version) => version.version === to);
-  const changes = a && b ? diffEntries(a.entries, b.entries) : [];
+  const changes = a && b ? diffEntries(a.entries, b.entries, targetsYearOf(address.period) !== null) : [];
   const options = versions.map((version) => ({ value: version.version, label: `第${version.version}版 · ${versionActionText[version.action]} · ${formatTime(version.at)}` }));
 
   return (
@@ -50,7 +50,7 @@ export default function HistoryPage() {
         <StatusTag status={history.data.report.status} />
       </Space>
       <Typography.Paragraph>
-        <Link to={`/reports/${address.plan}/${address.period}/${address.department}`}>返回季度报送</Link>
+        <Link to={reportPath(address.plan, address.period, address.department)}>{targetsYearOf(address.period) ? '返回年度目标' : '返回季度报送'}</Link>
       </Typography.Paragraph>
       {versions.length === 0 ? (
         <Empty description="尚无版本" />

@@ -25,8 +25,18 @@ const FIELDS: { label: string; text: (entry: Entry) => string }[] = [
   { label: '指标', text: (entry) => metricsText(entry.metrics) },
 ];
 
+/** A year's targets read the same fields under the target page's names (it has no 存在问题 or 下步计划). */
+const TARGET_FIELDS: typeof FIELDS = [
+  { label: '年底预期状态', text: FIELDS[0]!.text },
+  { label: '预期进度', text: FIELDS[1]!.text },
+  { label: '目标说明', text: FIELDS[2]!.text },
+  { label: '量化指标', text: FIELDS[5]!.text },
+];
+
 /** What changed between two versions, row by row and field by field (rows added or removed included). */
-export function diffEntries(before: Entry[], after: Entry[]): RowChange[] {
+export function diffEntries(before: Entry[], after: Entry[], targets = false): RowChange[] {
+  const fields = targets ? TARGET_FIELDS : FIELDS;
+  const missing = targets ? '(未设定)' : '(未填报)';
   const key = (entry: Entry) => `${entry.measureNo}-${entry.taskSeq}`;
   const keys = [...new Set([...before, ...after].map(key))];
   const rows: RowChange[] = [];
@@ -34,7 +44,7 @@ export function diffEntries(before: Entry[], after: Entry[]): RowChange[] {
     const old = before.find((entry) => key(entry) === rowKey);
     const now = after.find((entry) => key(entry) === rowKey);
     const sample = (old ?? now)!;
-    const changes = FIELDS.map(({ label, text }) => ({ field: label, before: old ? text(old) : '(未填报)', after: now ? text(now) : '(未填报)' })).filter(
+    const changes = fields.map(({ label, text }) => ({ field: label, before: old ? text(old) : missing, after: now ? text(now) : missing })).filter(
       (change) => change.before !== change.after,
     );
     if (changes.length > 0) rows.push({ measureNo: sample.measureNo, taskSeq: sample.taskSeq, changes });

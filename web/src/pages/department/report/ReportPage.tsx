@@ -1,28 +1,38 @@
 import { App, Alert, Button, Form, Modal, Space, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ApiError } from '../../../api/client';
+import { ApiError } from '../../../api/client';
 import { isOffice, useMe } from '../../../api/session';
 import { DaysLeft, formatTime } from '../../../components/DaysLeft';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { LateTag, StatusTag } from '../../../components/StatusTag';
 import { usePageTitle } from '../../../components/usePeriods';
-import { periodText } from '../../../i18n/zh';
-import { EntryCard } from './EntryCard';
-import { fieldErrors, missingRequired, toEntries, toRows, type RowValues } from './entries';
-import { useMeasureTitles, useReport, type LoadedReport, type ReportAddress } from './useReport';
+import { periodText, reportPath, targetsPeriodId, targetsYearOf } from '../../../i18n/zh';
+import { EntryCard, type ReportKind } from './EntryCard';
+import { fieldErrors, missingRequired, sameRow, toEntries, toRows, type RowValues } from './entries';
+import { reportCalls } from './reportCalls';
+import { useAcceptedTargets, useMeasureTitles, useReport, type LoadedReport, type ReportAddress } from './useReport';
 
 const EDITABLE = new Set(['not_started', 'draft', 'returned']);
 
-/** 季度报送: the unit's report for one period, saved with its ETag, submitted after a confirmation. */
+const TITLE: Record<ReportKind, string> = { report: '季度报送', targets: '年度目标' };
+
+/**
+ * 季度报送 (/reports/{plan}/{period}/{unit}) and 年度目标 (/targets/{plan}/{year}/{unit}, the
+ * report of `<year>-targets`): the unit's report, saved with its ETag, submitted after a
+ * confirmation. A quarter shows each row's accepted yearly target beside the entry.
+ */
 export default function ReportPage() {
-  const address = useParams() as unknown as ReportAddress;
-  usePageTitle(`季度报送 ${periodText(address.period)}`);
+  const params = useParams() as { plan: string; period?: string; year?: string; department: string };
+  const address: ReportAddress = { plan: params.plan, period: params.period ?? targetsPeriodId(params.year ?? ''), department: params.department };
+  const kind: ReportKind = targetsYearOf(address.period) ? 'targets' : 'report';
+  usePageTitle(`${TITLE[kind]} ${periodText(address.period)}`);
   const me = useMe();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ rows: RowValues[] }>();
   const loaded = useReport(address);
   const titles = useMeasureTitles(address.plan);
+  const targets = useAcceptedTargets(address, kind === 'report');
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const [writeError, setWriteError] = useState<unknown>(null);
@@ -42,7 +52,7 @@ export default function ReportPage() {
   const { etag } = loaded.data;
   const current = loaded.data.report;
   const editable = EDITABLE.has(current.status);
-  const ifMatch = (tag: string | null) => (tag ? { header: { 'If-Match': tag } } : {});
+  const calls = reportCalls(address);
 
   /** Maps a refused write onto the form; 412 opens the conflict dialog instead of retrying. */
   const refused = (error: unknown, rowOf: number[]) => {
@@ -63,10 +73,7 @@ export default function ReportPage() {
     const rows = (form.getFieldsValue(true) as { rows?: RowValues[] }).rows ?? [];
     const { entries, rowOf } = toEntries(current.tasks, rows);
     try {
-      const { data, response } = await api.PUT('/v1/plans/{plan}/periods/{period}/reports/{department}', {
-        params: { path: address, ...ifMatch(etag) },
-        body: { entries },
-      });
+      const { data, response } = await calls.save(entries, etag);
       const next = { report: data!, etag: response.headers.get('etag') };
       loaded.setLoaded(next);
       return next;
@@ -102,7 +109,7 @@ export default function ReportPage() {
       tag = saved.etag;
     }
     try {
-      const { data, response } = await api.POST('/v1/plans/{plan}/periods/{period}/reports/{department}/submit', { params: { path: address, ...ifMatch(tag) } });
+      const { data, response } = await calls.submit(tag);
       loaded.setLoaded({ report: data!, etag: response.headers.get('etag') });
       void message.success('已提交,等待市安委会办公室审核');
     } catch (error) {
@@ -128,7 +135,7 @@ export default function ReportPage() {
     <>
       <Space wrap align="center" style={{ marginBottom: 12 }}>
         <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
-          季度报送 · {periodText(current.period)}
+          {TITLE[kind]} · {periodText(current.period)}
         </Typography.Title>
         <StatusTag status={current.status} />
         <LateTag late={current.late} />
@@ -137,6 +144,12 @@ export default function ReportPage() {
         {current.department.name} · 截止时间 {formatTime(current.dueAt)}{' '}
         <DaysLeft dueAt={current.dueAt} done={!editable || current.firstSubmittedAt !== null} /> ·{' '}
         <Link to={`/reports/${address.plan}/${address.period}/${address.department}/history`}>历史版本</Link>
+        {kind === 'report' && targets.data && (
+          <>
+            {' · '}
+            <Link to={reportPath(address.plan, targets.data.period, address.department)}>本年度工作目标</Link>
+          </>
+        )}
       </Typography.Paragraph>
       {isOffice(me) && editable && (
         <Alert type="warning" showIcon style={{ marginBottom: 12 }} title="代为填报" description={`您正以市安委会办公室身份代${current.department.name}填报(如纸质报送),保存和提交将记录为代为填报。`} />
@@ -150,7 +163,15 @@ export default function ReportPage() {
 
       <Form form={form} name="report" layout="vertical" onValuesChange={() => setDirty(true)} disabled={!editable}>
         {current.tasks.map((task, index) => (
-          <EntryCard key={`${task.measureNo}-${task.taskSeq}`} task={task} index={index} measureTitle={titles.data?.get(task.measureNo) ?? ''} disabled={!editable} />
+          <EntryCard
+            key={`${task.measureNo}-${task.taskSeq}`}
+            task={task}
+            index={index}
+            measureTitle={titles.data?.get(task.measureNo) ?? ''}
+            disabled={!editable}
+            kind={kind}
+            target={targets.data?.entries.find((entry) => sameRow(entry, task))}
+          />
         ))}
       </Form>
 
@@ -167,7 +188,7 @@ export default function ReportPage() {
 
       <Modal
         open={confirming}
-        title={`提交${periodText(current.period)}报告`}
+        title={`提交${periodText(current.period)}${kind === 'report' ? '报告' : ''}`}
         okText="确认提交"
         cancelText="取消"
         onOk={onSubmit}
@@ -179,7 +200,7 @@ export default function ReportPage() {
           <Alert
             type="warning"
             showIcon
-            title={`以下${missing.length}项必报任务尚未填写,请补充后再提交:`}
+            title={`以下${missing.length}项必报任务尚未${kind === 'report' ? '填写' : '设定目标'},请补充后再提交:`}
             description={
               <ul style={{ margin: 0, paddingInlineStart: 20 }}>
                 {missing.map((task) => (
@@ -191,7 +212,7 @@ export default function ReportPage() {
             }
           />
         ) : (
-          <p>必报任务均已填写。提交后报告将报送市安委会办公室审核,审核前不能修改。</p>
+          <p>{kind === 'report' ? '必报任务均已填写。提交后报告将报送市安委会办公室审核,审核前不能修改。' : '必报任务均已设定目标。提交后年度目标将报送市安委会办公室审核,审核前不能修改。'}</p>
         )}
       </Modal>
 

@@ -6,6 +6,7 @@ import { useMe } from '../../../api/session';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { useCurrentPeriod, usePageTitle } from '../../../components/usePeriods';
 import { DEFAULT_PLAN, periodText, roleText } from '../../../i18n/zh';
+import { TargetsPeriods } from './TargetsPeriods';
 
 const names = (refs: { name: string }[], openEnded: boolean) => [...refs.map((ref) => ref.name), ...(openEnded ? ['等'] : [])].join('、') || '—';
 
@@ -48,6 +49,7 @@ export default function TasksPage() {
           </Link>
         )}
       </Space>
+      <TargetsPeriods plan={DEFAULT_PLAN} code={code} />
       <List
         dataSource={assignments.data.items}
         locale={{ emptyText: <Empty description="本单位在分工表中没有任务" /> }}

@@ -9,7 +9,9 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { ResponsiveTable, type Column } from '../../../components/ResponsiveTable';
 import { currentPeriod, usePageTitle, usePeriods } from '../../../components/usePeriods';
 import { periodText } from '../../../i18n/zh';
+import { useMeasureTitles } from '../../department/report/useReport';
 import { rubricSummary } from './rubric-form';
+import { TargetRows } from './TargetRows';
 
 type Line = components['schemas']['AssessmentLine'];
 
@@ -39,6 +41,8 @@ export default function AssessmentPage() {
   const desktop = Grid.useBreakpoint().md ?? true;
   const [editing, setEditing] = useState(false);
   const [opened, setOpened] = useState(false);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const titles = useMeasureTitles(plan);
   const periods = usePeriods(plan);
   const items = periods.data?.items ?? [];
   const years = [...new Set(items.map(yearOf))].sort((a, b) => a - b);
@@ -100,6 +104,32 @@ export default function AssessmentPage() {
   const rowsDone = (line: Line) => (line.rowsCompleted === null ? '—' : `${line.rowsCompleted}/${line.rowsCarried}`);
   const score = (line: Line) => <strong data-score>{line.score.toFixed(1)}</strong>;
   const grade = (line: Line) => <Tag color={gradeColour(line.grade, grades)}>{line.grade}</Tag>;
+  const toggle = (code: string) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (!next.delete(code)) next.add(code);
+      return next;
+    });
+  // 目标达成: met rows of the accepted targets, or why there are none (not scored as if met).
+  const targets = (line: Line) =>
+    line.targets ? (
+      <Space size={4} wrap>
+        <span data-targets>{`${line.targets.met}/${line.targets.rows} 达标`}</span>
+        {/* a plain button: antd's link button turns a lighter blue under the pointer, below 4.5:1 */}
+        <button
+          type="button"
+          aria-expanded={expanded.has(line.code)}
+          aria-label={`${expanded.has(line.code) ? '收起' : '展开'}${line.name}的目标明细`}
+          onClick={() => toggle(line.code)}
+          style={{ border: 0, background: 'transparent', padding: 0, cursor: 'pointer', font: 'inherit', color: '#1456b8', textDecoration: 'underline' }}
+        >
+          {expanded.has(line.code) ? '收起' : '明细'}
+        </button>
+      </Space>
+    ) : (
+      <Tag color="orange" data-targets>{line.targetsNote}</Tag>
+    );
+  const detail = (line: Line) => (expanded.has(line.code) && line.targetRows.length > 0 ? <TargetRows line={line} titles={titles.data} /> : null);
   const columns: Column<Line>[] = desktop
     ? [
         { key: 'unit', title: '单位', width: 200, render: (line) => <span data-unit>{line.name}</span> },
@@ -110,6 +140,7 @@ export default function AssessmentPage() {
         { key: 'returned', title: '退回', render: (line) => line.returned },
         { key: 'progress', title: '平均进度', render: (line) => dash(line.meanProgress, '%') },
         { key: 'rows', title: '完成行数', render: rowsDone },
+        { key: 'targets', title: '目标达成', render: targets },
         { key: 'score', title: '得分', render: score },
         { key: 'grade', title: '等级', render: grade },
         { key: 'rank', title: '名次', render: (line) => line.rank },
@@ -120,6 +151,7 @@ export default function AssessmentPage() {
         { key: 'reports', title: '报送', render: (line) => `应报${line.expected} · 按时${line.onTime} · 逾期${line.late} · 未报${line.missing} · 退回${line.returned}` },
         { key: 'progress', title: '平均进度', render: (line) => dash(line.meanProgress, '%') },
         { key: 'rows', title: '完成行数', render: rowsDone },
+        { key: 'targets', title: '目标达成', render: targets },
       ];
 
   return (
@@ -137,6 +169,7 @@ export default function AssessmentPage() {
           caption={`${year}年度考核结果,按单位排列顺序`}
           cardTitle={(line) => <span data-unit>{line.name}</span>}
           columns={columns}
+          detail={detail}
         />
       </Card>
       {drawer}

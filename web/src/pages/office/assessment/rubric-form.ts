@@ -9,6 +9,7 @@ export const COMPONENTS: { key: ComponentKey; label: string; help: string }[] = 
   { key: 'timeliness', label: '及时率', help: '按时报送的期数占应报期数' },
   { key: 'review', label: '审核', help: '已报送且未被退回的占已报送' },
   { key: 'progress', label: '进展', help: '本年度最近一期报告的平均进度' },
+  { key: 'targets', label: '目标', help: '审核通过的年度目标中年底达标的任务占比;未设定或未通过审核的为 0' },
 ];
 
 export type FieldName = (string | number)[];

@@ -56,7 +56,7 @@ export default function ChartsPage() {
     <>
       <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
         <PageTitle style={{ margin: 0 }}>图表 · {periodText(period)}</PageTitle>
-        <PeriodSelect plan={plan} value={period} onChange={(next) => navigate(`/office/charts/${plan}/${next}`)} />
+        <PeriodSelect plan={plan} value={period} progressOnly onChange={(next) => navigate(`/office/charts/${plan}/${next}`)} />
       </Space>
       <h2 style={sectionTitle}>本期({periodText(period)})</h2>
       <Row gutter={[16, 16]} style={{ marginBottom: 24 }}>

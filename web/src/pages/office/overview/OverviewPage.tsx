@@ -4,25 +4,16 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../../api/client';
 import type { OverviewUnit } from '../../../api/types';
 import { DaysLeft, formatTime } from '../../../components/DaysLeft';
+import { LiaisonText } from '../../../components/LiaisonText';
 import { PageTitle } from '../../../components/PageTitle';
 import { PeriodSelect } from '../../../components/PeriodSelect';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { ResponsiveTable } from '../../../components/ResponsiveTable';
 import { LateTag, StatusTag } from '../../../components/StatusTag';
 import { usePageTitle } from '../../../components/usePeriods';
-import { departmentKindText, periodText } from '../../../i18n/zh';
+import { departmentKindText, periodText, reportPath, targetsYearOf } from '../../../i18n/zh';
 
 const NOT_SUBMITTED = new Set(['not_started', 'draft']);
-
-const liaisonText = (unit: OverviewUnit) =>
-  unit.liaisons ? (
-    <>
-      <div>处级联络员:{unit.liaisons.officer.name}({unit.liaisons.officer.position}){' '}<a href={`tel:${unit.liaisons.officer.phone}`}>{unit.liaisons.officer.phone}</a></div>
-      <div>工作人员:{unit.liaisons.staff.name}{' '}<a href={`tel:${unit.liaisons.staff.phone}`}>{unit.liaisons.staff.phone}</a></div>
-    </>
-  ) : (
-    <Tag color="orange">未登记联络员</Tag>
-  );
 
 /** 总览 of a period: the counts, the 催报 list in the official order of units, exports. */
 export default function OverviewPage() {
@@ -35,7 +26,9 @@ export default function OverviewPage() {
     queryFn: async () => (await api.GET('/v1/plans/{plan}/periods/{period}/overview', { params: { path: { plan, period } } })).data!,
   });
   const base = `/v1/plans/${plan}/periods/${period}`;
-  const reportLink = (unit: OverviewUnit) => `/reports/${plan}/${period}/${unit.code}`;
+  const reportLink = (unit: OverviewUnit) => reportPath(plan, period, unit.code);
+  // A year's targets have their own review page and no documents (those read progress periods only).
+  const targetsYear = targetsYearOf(period);
 
   const header = (
     <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
@@ -76,10 +69,10 @@ export default function OverviewPage() {
       <Space wrap style={{ marginBottom: 16 }}>
         <Button href={`${base}/overview.csv`} download>催报名单 CSV</Button>
         <Button href={`${base}/overview.xlsx`} download>催报名单 Excel</Button>
-        <Link to={`/office/review/${plan}/${period}`}><Button type="primary">审核报告</Button></Link>
+        <Link to={targetsYear ? `/office/targets/${plan}/${targetsYear}` : `/office/review/${plan}/${period}`}><Button type="primary">{targetsYear ? '审核年度目标' : '审核报告'}</Button></Link>
       </Space>
 
-      <Card size="small" title="文档" style={{ marginBottom: 16 }}>
+      {!targetsYear && <Card size="small" title="文档" style={{ marginBottom: 16 }}>
         {/* Plain links that the session cookie authorises: nothing is fetched until one is clicked. */}
         <Space wrap>
           <Button href={`${base}/summary-report.docx`} download>{period === 'summary' ? '总结报告' : '汇总报告'} Word</Button>
@@ -88,7 +81,7 @@ export default function OverviewPage() {
           <Button href={`/v1/plans/${plan}/progress.xlsx`} download>进度矩阵 Excel</Button>
           <Link to={`/office/charts/${plan}/${period}`}><Button>图表</Button></Link>
         </Space>
-      </Card>
+      </Card>}
 
       <Card size="small" title={`催报名单(${chase.length})`} style={{ marginBottom: 16 }}>
         <ResponsiveTable
@@ -99,7 +92,7 @@ export default function OverviewPage() {
           columns={[
             ...(desktop ? [{ key: 'unit', title: '单位', width: 220, render: (unit: OverviewUnit) => <Link to={reportLink(unit)}>{unit.name}</Link> }] : []),
             { key: 'status', title: '状态', width: 100, render: (unit) => <StatusTag status={unit.status} /> },
-            { key: 'liaisons', title: '联络员', render: liaisonText },
+            { key: 'liaisons', title: '联络员', render: (unit) => <LiaisonText unit={unit} /> },
           ]}
         />
       </Card>
