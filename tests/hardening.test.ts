@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
+import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.js';
 import { openDatabase } from '../src/db/client.js';
+import { shedUnlessUnmeasured } from '../src/plugins/hardening.js';
 import { counterConnection, freePort } from '../src/redis.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { until } from './helpers/reminder-harness.js';
@@ -188,12 +190,31 @@ describe('limits', () => {
     await until(() => {
       const end = Date.now() + 150;
       while (Date.now() < end); // hold the event loop, as a flood of work would
-      return app.isUnderPressure();
+      return Number.isFinite(app.memoryUsage().eventLoopDelay) && app.isUnderPressure();
     }, 10_000, 'under-pressure to notice the lag');
     const response = await app.inject({ method: 'GET', url: '/v1/plans' });
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('10');
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('overload shedding after one long stretch', () => {
+  // Right after the event loop was held longer than under-pressure's sampling interval (a big query
+  // on the embedded PGlite), the library has no sample and reads the delay as Infinity.
+  it('when the delay is unmeasured, the request goes through; a measured delay over the limit is a 503 with Retry-After', async () => {
+    const app = Fastify();
+    app.get('/:value', async (request, reply) => {
+      const value = (request.params as { value: string }).value;
+      await shedUnlessUnmeasured(request, reply, 'eventLoopDelay', value === 'unmeasured' ? Infinity : Number(value));
+      return 'served';
+    });
+    const unmeasured = await app.inject({ method: 'GET', url: '/unmeasured' });
+    expect([unmeasured.statusCode, unmeasured.body]).toEqual([200, 'served']);
+    const measured = await app.inject({ method: 'GET', url: '/250' });
+    expect(measured.statusCode).toBe(503);
+    expect(measured.headers['retry-after']).toBe('10');
+    await app.close();
   });
 });
 

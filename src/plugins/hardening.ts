@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { AppError, withRetryAfter, type Text } from '../errors.js';
@@ -45,6 +45,20 @@ const tooMany = (detail: Text, retryAfterMs: number) =>
 const credentialOf = (request: FastifyRequest, credential?: string) =>
   createHash('sha256').update(credential ?? request.headers.authorization ?? '').digest('hex').slice(0, 16);
 
+/**
+ * under-pressure reads the event-loop delay as the mean of a histogram sampled every second and
+ * takes an interval without samples as an infinite delay (`NaN -> Infinity` in its
+ * updateEventLoopDelay). That happens right after one long synchronous stretch, e.g. a big query
+ * on the embedded PGlite, whose WASM engine runs on the event loop: the loop is free again, yet
+ * every request in the next second would be refused. An unmeasured interval lets requests
+ * through; a measured delay over the limit sheds them (503 with Retry-After, as the library does).
+ */
+export async function shedUnlessUnmeasured(_request: FastifyRequest, reply: FastifyReply, type: string, value: number | undefined): Promise<void> {
+  if (type === 'eventLoopDelay' && value === Infinity) return;
+  reply.header('retry-after', RETRY_AFTER_OVERLOAD_SECONDS);
+  throw Object.assign(new Error('Service Unavailable'), { statusCode: 503 });
+}
+
 /** Security headers, overload shedding, a brake on guessing tokens and one on writing too fast. */
 export default fp<HardeningOptions>(
   async (app, options) => {
@@ -52,6 +66,7 @@ export default fp<HardeningOptions>(
     await app.register(underPressure, {
       maxEventLoopDelay: options.maxEventLoopDelayMs,
       retryAfter: RETRY_AFTER_OVERLOAD_SECONDS,
+      pressureHandler: shedUnlessUnmeasured,
     });
 
     // The library counts (in Redis when there is one); a Redis that does not answer counts

@@ -81,8 +81,9 @@ export async function consolidated(db: Queryable, planCode: string, periodId: st
 /** A key that changes with any report of the period (or of the two before it, for the flags) or its deadline; 404s for unknown plans and periods. */
 export async function consolidatedVersion(db: Queryable, planCode: string, periodId: string): Promise<string> {
   const { plan } = await loadPlanStructure(db, planCode);
-  const period = await requireProgressPeriod(db, plan, periodId);
-  const periods = (await listProgressPeriods(db, plan.id)).filter((other) => other.ordinal <= period.ordinal).slice(-FLAG_WINDOW);
+  const all = await listProgressPeriods(db, plan.id);
+  const period = all.find((other) => other.id === periodId) ?? (await requireProgressPeriod(db, plan, periodId));
+  const periods = all.filter((other) => other.ordinal <= period.ordinal).slice(-FLAG_WINDOW);
   const version = await periodReportsVersion(db, plan.id, periods.map((other) => other.id));
   return `${plan.code}|${period.id}|${period.dueAt.getTime()}|${version}`;
 }
