@@ -3,9 +3,8 @@ import { Alert, Button, Card, List, Space, Spin, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../../../api/client';
 import { useMe } from '../../../api/session';
-import { DaysLeft, formatTime } from '../../../components/DaysLeft';
+import { DeadlineTags } from '../../../components/DeadlineTags';
 import { ProblemAlert } from '../../../components/ProblemAlert';
-import { StatusTag } from '../../../components/StatusTag';
 import { usePageTitle, usePeriods } from '../../../components/usePeriods';
 import { DEFAULT_PLAN, periodText, reportPath } from '../../../i18n/zh';
 
@@ -64,13 +63,7 @@ export default function DeadlinesPage() {
                     </Link>
                     {period.stage && <Tag>{period.stage.name}</Tag>}
                   </Space>
-                  <Space wrap>
-                    <span>截止 {formatTime(period.dueAt)}</span>
-                    {period.deadlineMoved && <Tag color="purple">已调整</Tag>}
-                    <DaysLeft dueAt={period.dueAt} done={done} />
-                    {report && <StatusTag status={report.status} />}
-                    {report?.late && <Tag color="red">逾期</Tag>}
-                  </Space>
+                  <DeadlineTags period={period} report={report} done={done} />
                 </Space>
               </Card>
             </List.Item>

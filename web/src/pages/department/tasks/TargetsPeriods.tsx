@@ -1,9 +1,8 @@
 import { useQueries } from '@tanstack/react-query';
-import { Card, List, Space, Tag } from 'antd';
+import { Card, List, Space } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../../../api/client';
-import { DaysLeft, formatTime } from '../../../components/DaysLeft';
-import { StatusTag } from '../../../components/StatusTag';
+import { DeadlineTags } from '../../../components/DeadlineTags';
 import { usePeriods } from '../../../components/usePeriods';
 import { periodText, reportPath } from '../../../i18n/zh';
 
@@ -31,13 +30,7 @@ export function TargetsPeriods({ plan, code }: { plan: string; code: string }) {
                 <Link to={reportPath(plan, period.id, code)}>
                   <strong>{periodText(period.id)}</strong>
                 </Link>
-                <Space wrap>
-                  <span>截止 {formatTime(period.dueAt)}</span>
-                  {period.deadlineMoved && <Tag color="purple">已调整</Tag>}
-                  <DaysLeft dueAt={period.dueAt} done={done} />
-                  {report && <StatusTag status={report.status} />}
-                  {report?.late && <Tag color="red">逾期</Tag>}
-                </Space>
+                <DeadlineTags period={period} report={report} done={done} />
               </Space>
             </List.Item>
           );

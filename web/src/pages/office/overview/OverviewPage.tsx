@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Grid, Row, Space, Spin, Statistic, Tag } from 'antd';
+import { Button, Card, Grid, Space, Spin, Tag } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../../api/client';
 import type { OverviewUnit } from '../../../api/types';
@@ -8,6 +8,7 @@ import { LiaisonText } from '../../../components/LiaisonText';
 import { PageTitle } from '../../../components/PageTitle';
 import { PeriodSelect } from '../../../components/PeriodSelect';
 import { ProblemAlert } from '../../../components/ProblemAlert';
+import { StatCards, type Stat } from '../../../components/StatCards';
 import { ResponsiveTable } from '../../../components/ResponsiveTable';
 import { LateTag, StatusTag } from '../../../components/StatusTag';
 import { usePageTitle } from '../../../components/usePeriods';
@@ -42,7 +43,7 @@ export default function OverviewPage() {
   if (overview.isError) return <>{header}<ProblemAlert error={overview.error} /></>;
   const { totals, units, dueAt } = overview.data;
   const chase = units.filter((unit) => NOT_SUBMITTED.has(unit.status));
-  const stats: { title: string; value: number; color?: string }[] = [
+  const stats: Stat[] = [
     { title: '应报', value: totals.expected },
     { title: '已报送', value: totals.submitted, color: '#0b4fa8' },
     { title: '审核通过', value: totals.accepted, color: '#237804' },
@@ -57,15 +58,7 @@ export default function OverviewPage() {
       <p>
         截止时间 {formatTime(dueAt)} <DaysLeft dueAt={dueAt} />
       </p>
-      <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
-        {stats.map((stat) => (
-          <Col key={stat.title} xs={12} sm={8} lg={4}>
-            <Card size="small">
-              <Statistic title={stat.title} value={stat.value} styles={{ content: { color: stat.color } }} />
-            </Card>
-          </Col>
-        ))}
-      </Row>
+      <StatCards stats={stats} />
       <Space wrap style={{ marginBottom: 16 }}>
         <Button href={`${base}/overview.csv`} download>催报名单 CSV</Button>
         <Button href={`${base}/overview.xlsx`} download>催报名单 Excel</Button>

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Col, Drawer, Grid, Row, Select, Space, Spin, Statistic, Tag } from 'antd';
+import { Button, Card, Drawer, Grid, Select, Space, Spin, Tag } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../../api/client';
 import type { components } from '../../../api/schema';
@@ -7,6 +7,7 @@ import { DaysLeft, formatTime } from '../../../components/DaysLeft';
 import { LiaisonText } from '../../../components/LiaisonText';
 import { PageTitle } from '../../../components/PageTitle';
 import { ProblemAlert } from '../../../components/ProblemAlert';
+import { StatCards, type Stat } from '../../../components/StatCards';
 import { ResponsiveTable, type Column } from '../../../components/ResponsiveTable';
 import { LateTag, StatusTag } from '../../../components/StatusTag';
 import { usePageTitle, usePeriods } from '../../../components/usePeriods';
@@ -67,7 +68,7 @@ export default function OfficeTargetsPage() {
   const { totals, units, missing } = targets.data;
   const due = targets.data.period.dueAt;
   const liaisonsOf = new Map((overview.data?.units ?? []).map((unit) => [unit.code, unit]));
-  const stats: { title: string; value: number; color?: string }[] = [
+  const stats: Stat[] = [
     { title: '应报', value: totals.expected },
     { title: '已报送', value: totals.submitted, color: '#0b4fa8' },
     { title: '审核通过', value: totals.accepted, color: '#237804' },
@@ -98,15 +99,7 @@ export default function OfficeTargetsPage() {
       <p>
         截止时间 {formatTime(due)} <DaysLeft dueAt={due} /> · <Link to={`/office/overview/${plan}/${period}`}>本期总览</Link>
       </p>
-      <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
-        {stats.map((stat) => (
-          <Col key={stat.title} xs={12} sm={8} lg={4}>
-            <Card size="small">
-              <Statistic title={stat.title} value={stat.value} styles={{ content: { color: stat.color } }} />
-            </Card>
-          </Col>
-        ))}
-      </Row>
+      <StatCards stats={stats} />
 
       <Card size="small" title={`催报名单:未设定年度目标的单位(${missing.length})`} style={{ marginBottom: 16 }}>
         <ResponsiveTable
