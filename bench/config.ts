@@ -49,7 +49,7 @@ export const sizes = {
   /** Reminders made due at once for the delivery measurement. */
   deliveries: smoke ? 100 : 2000,
   deliveryTimeoutSeconds: smoke ? 60 : 240,
-  /** The reminder offsets of the 66,000-reminder target (2,000 units x 11 periods x 3 offsets). */
+  /** The reminder offsets of the 66,000-reminder target (2,000 units x 11 progress periods x 3 offsets; the targets periods add 3 more per unit and offset). */
   reminderOffsets: [7, 3, 1],
   /** Timed loads of the office dashboard in Chromium (after one warm-up), each in a fresh browser context. */
   dashboardLoads: smoke ? 2 : 5,
