@@ -136,6 +136,15 @@ describe('servers, descriptions, tags, security and 405 (point 22)', () => {
     expect(withParams.headers.allow).toBe('GET, HEAD');
   });
 
+  it('when an unknown path or method comes with a body no parser takes, it is still 404 or 405, not 415 (the fuzzer found it)', async () => {
+    const body = { headers: { 'content-type': 'text/x-unknown' }, payload: 'x' };
+    // `/v1/departments/../calendar-token` as a client may normalise it.
+    const unknown = await ctx.app.inject({ method: 'POST', url: '/v1/calendar-token', ...body });
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'NOT_FOUND']);
+    const wrongMethod = await ctx.app.inject({ method: 'DELETE', url: '/v1/plans', ...body });
+    expect([wrongMethod.statusCode, wrongMethod.headers.allow]).toEqual([405, 'GET, HEAD, POST']);
+  });
+
   it('when the database is gone, the 503 of /readyz is the declared one, Retry-After included', async () => {
     const database = await createTestDatabase({ seed: false });
     const app = await buildApp({ logLevel: 'silent' }, { database: await database.open() });

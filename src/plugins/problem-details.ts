@@ -17,7 +17,13 @@ export default fp(
   async (app) => {
     const routes = createMethodIndex();
     app.addHook('onRoute', (route) => routes.add(route.method, route.url));
-    app.setNotFoundHandler((request, reply) => {
+    // An unknown path is answered before its body is read: 404 (or 405), never the 413/415 that
+    // parsing a body no route wants would give.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.is404) return unrouted(request, reply);
+    });
+    app.setNotFoundHandler((request, reply) => unrouted(request, reply));
+    function unrouted(request: FastifyRequest, reply: FastifyReply) {
       const path = request.url.split('?')[0]!;
       const allowed = routes.allowed(path);
       if (allowed.length === 0) {
@@ -32,7 +38,7 @@ export default fp(
           zh: `${path} 不支持 ${request.method} 方法，只支持 ${allowed.join('、')}`,
         }),
       );
-    });
+    }
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof AppError) return sendProblem(request, reply, error);
