@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenNames, useBrowser, type ScreenName } from './helpers/browser.js';
+import { choose, screenNames, useBrowser, type ScreenName } from './helpers/browser.js';
 import { useWebService } from './helpers/web-service.js';
 
 /*
@@ -78,18 +78,6 @@ async function statistic(page: Page, title: string): Promise<number> {
   return Number(digits[0]);
 }
 const poll = { timeout: 15_000, interval: 200 };
-
-/** Chooses `option` in the antd Select labelled by the `index`-th `label`. */
-async function choose(page: Page, label: string, index: number, option: string) {
-  const combobox = page.getByLabel(label, { exact: true }).nth(index);
-  await combobox.click();
-  // The combobox names its list (aria-controls); the options shown are beside that list in the same popup.
-  const list = await combobox.getAttribute('aria-controls');
-  if (!list) throw new Error(`the ${label} field (${index}) controls no list`);
-  const popup = page.locator(`[id="${list}"]`).locator('xpath=..');
-  await popup.getByTitle(option, { exact: true }).click();
-  await popup.waitFor({ state: 'hidden' });
-}
 
 async function fillEveryRow(page: Page, summary: string) {
   const progress = page.getByLabel('进度', { exact: true });

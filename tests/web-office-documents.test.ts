@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tmpdir } from 'node:os';
-import { describeViolations, scanAxe, screenNames, useBrowser, type ScreenName } from './helpers/browser.js';
+import { expectNoAxeViolations, loaded, screenNames, useBrowser, type ScreenName } from './helpers/browser.js';
 import { bearer } from './helpers/tokens.js';
 import { useWebService } from './helpers/web-service.js';
 
@@ -74,17 +74,6 @@ beforeEach(async () => {
   expect(reset.statusCode, reset.body).toBe(200);
 });
 
-/** Waits for what the person sees: the page's heading, with no loading indicator left. */
-async function loaded(page: Page) {
-  await page.getByRole('heading', { level: 1 }).first().waitFor();
-  await page.getByText('正在加载…').first().waitFor({ state: 'hidden' });
-}
-
-/** Scans once the drawers, popovers and buttons have finished their transitions (axe reads the colours of the moment). */
-async function expectNoAxeViolations(page: Page) {
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-  expect(describeViolations(await scanAxe(page))).toEqual([]);
-}
 
 const poll = { timeout: 15_000, interval: 200 };
 

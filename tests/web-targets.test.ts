@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { describeViolations, scanAxe, screenNames, useBrowser, type ScreenName } from './helpers/browser.js';
+import { choose, expectNoAxeViolations, loaded, openSelect, screenNames, useBrowser, type ScreenName } from './helpers/browser.js';
 import { useWebService } from './helpers/web-service.js';
 
 /*
@@ -31,43 +31,6 @@ const browser = useBrowser();
 /** antd spaces out two-character button texts (提 交): the name matches with or without the space. */
 const named = (text: string) => new RegExp(`^\\s*${[...text].join('\\s*')}\\s*$`);
 const poll = { timeout: 15_000, interval: 200 };
-
-/** Waits for what the person sees: the page's heading, with no loading indicator left. */
-async function loaded(page: Page) {
-  await page.getByRole('heading', { level: 1 }).first().waitFor();
-  await page.getByText('正在加载…').first().waitFor({ state: 'hidden' });
-}
-
-async function expectNoAxeViolations(page: Page) {
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-  expect(describeViolations(await scanAxe(page))).toEqual([]);
-}
-
-/** Opens the antd Select labelled by the `index`-th `label` and returns the titles of its options. */
-async function openSelect(page: Page, label: string, index: number) {
-  const combobox = page.getByLabel(label, { exact: true }).nth(index);
-  await combobox.click();
-  const list = await combobox.getAttribute('aria-controls');
-  if (!list) throw new Error(`the ${label} field (${index}) controls no list`);
-  return page.locator(`[id="${list}"]`).locator('xpath=..');
-}
-
-/**
- * Chooses `option` and waits for the list to close. A click that lands while the list is still
- * sliding in can miss the option and leave the list open (seen under load): then it clicks again.
- */
-async function choose(page: Page, label: string, index: number, option: string) {
-  const popup = await openSelect(page, label, index);
-  for (let attempt = 1; ; attempt += 1) {
-    await popup.getByTitle(option, { exact: true }).click();
-    try {
-      await popup.waitFor({ state: 'hidden', timeout: 5_000 });
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-}
 
 /** Fills every card: status, progress (`progress(index)`) and the text field named `text`. */
 async function fillEveryRow(page: Page, labels: { status: string; progress: string; text: string }, progress: (index: number) => number, text: string) {

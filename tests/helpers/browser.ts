@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /**
@@ -94,3 +94,41 @@ export const describeViolations = (violations: AxeViolation[]) =>
   violations.flatMap((violation) =>
     violation.nodes.map((node) => `${violation.id} (${violation.impact}) ${JSON.stringify(node.target)}: ${violation.help}${node.failureSummary ? ` — ${node.failureSummary.replace(/\s+/g, ' ')}` : ''}`),
   );
+
+/** Waits for what the person sees: the page's heading, with no loading indicator left. */
+export async function loaded(page: Page) {
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await page.getByText('正在加载…').first().waitFor({ state: 'hidden' });
+}
+
+/** Scans once the drawers, popovers and buttons have finished their transitions (axe reads the colours of the moment). */
+export async function expectNoAxeViolations(page: Page) {
+  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+  expect(describeViolations(await scanAxe(page))).toEqual([]);
+}
+
+/** Opens the antd Select labelled by the `index`-th `label`; returns its popup (the list's parent: the options shown sit beside the list). */
+export async function openSelect(page: Page, label: string, index: number) {
+  const combobox = page.getByLabel(label, { exact: true }).nth(index);
+  await combobox.click();
+  const list = await combobox.getAttribute('aria-controls');
+  if (!list) throw new Error(`the ${label} field (${index}) controls no list`);
+  return page.locator(`[id="${list}"]`).locator('xpath=..');
+}
+
+/**
+ * Chooses `option` and waits for the list to close. A click that lands while the list is still
+ * sliding in can miss the option and leave the list open (seen under load): then it clicks again.
+ */
+export async function choose(page: Page, label: string, index: number, option: string) {
+  const popup = await openSelect(page, label, index);
+  for (let attempt = 1; ; attempt += 1) {
+    await popup.getByTitle(option, { exact: true }).click();
+    try {
+      await popup.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
