@@ -15,7 +15,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addPrintSheet, SPREADSHEET_TIME_ZONE } from './print-sheet.js';
-import { isoInZone } from './print-layout.js';
+import { formatInZone } from '../modules/periods/deadlines.js';
 
 /** A Date is an instant: CSV writes it as ISO 8601 with the offset, XLSX as a date cell in the plans' time zone. */
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -61,7 +61,7 @@ export const neutralise = (cell: Cell): Cell => (typeof cell === 'string' && FOR
 
 /** CSV with a UTF-8 byte-order mark, so Excel opens the Chinese text correctly. XLSX needs no neutralising: its cells are typed strings. */
 export function toCsv<Row>(sheet: Sheet<Row>, timeZone = SPREADSHEET_TIME_ZONE): Buffer {
-  const text = (cell: Cell) => (cell instanceof Date ? isoInZone(cell, timeZone) : neutralise(cell));
+  const text = (cell: Cell) => (cell instanceof Date ? formatInZone(cell, timeZone) : neutralise(cell));
   const records = sheet.rows.map((row) => sheet.columns.map((column) => text(column.value(row)) ?? ''));
   const csv = stringify([sheet.columns.map((column) => column.header), ...records]);
   return Buffer.from(`\uFEFF${csv}`, 'utf8');

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { formatISO } from 'date-fns';
+import { formatInZone } from '../modules/periods/deadlines.js';
 
 /*
  * Sizes for spreadsheets that print well. exceljs neither measures text nor sizes rows, and Excel
@@ -83,14 +83,14 @@ export function wallClock(instant: Date, timeZone: string): Date {
   return new Date(Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds()));
 }
 
-/** An instant as ISO 8601 with the zone's offset (what CSV carries, like the API). */
-export const isoInZone = (instant: Date, timeZone: string) => formatISO(new TZDate(instant.getTime(), timeZone));
-
 /** An instant as the office reads it on paper: `2018-07-06 17:00`, in `timeZone`. */
-export const minutesInZone = (instant: Date, timeZone: string) => isoInZone(instant, timeZone).slice(0, 16).replace('T', ' ');
+export const minutesInZone = (instant: Date, timeZone: string) => formatInZone(instant, timeZone).slice(0, 16).replace('T', ' ');
 
-/** At most `length` characters of `text`, cut with … (a long 具体任务 in a narrow column). */
-export const shorten = (text: string, length: number) => {
-  const characters = [...text];
-  return characters.length <= length ? text : `${characters.slice(0, length - 1).join('')}…`;
-};
+/** The first `max` characters of `text` (code points, so no surrogate pair is split), then … if any were cut. */
+export function truncate(text: string, max: number): string {
+  const characters = Array.from(text);
+  return characters.length <= max ? text : `${characters.slice(0, max).join('')}…`;
+}
+
+/** At most `length` characters of `text`, … included (a long 具体任务 in a narrow column). */
+export const shorten = (text: string, length: number) => (Array.from(text).length <= length ? text : truncate(text, length - 1));

@@ -1,4 +1,5 @@
 import type { ReportEntry } from '../../db/schema/index.js';
+import { COUNTED } from '../consolidated/rollup.js';
 import { taskKey } from '../reports/carried-tasks.js';
 import type { ReportRow } from '../reports/reports.repository.js';
 import { roundTenth, type UnitCounts } from './rubric.js';
@@ -18,8 +19,6 @@ export interface UnitFigures extends Omit<UnitCounts, 'targets'> {
   rowsCarried: number | null;
 }
 
-/** Reports whose content counts, as in the consolidated report: submitted or accepted, not returned. */
-const STANDING: ReadonlySet<ReportRow['status']> = new Set(['submitted', 'accepted']);
 
 function progressOf(entries: readonly Pick<ReportEntry, 'progress' | 'status'>[]) {
   if (entries.length === 0) return { meanProgress: null, rowsCompleted: 0, rowsCarried: 0 };
@@ -51,7 +50,8 @@ export function unitFigures(periodIds: readonly string[], reports: readonly Repo
     if (report.late === true) figures.late += 1;
     else figures.onTime += 1;
     if (report.status === 'accepted') figures.accepted += 1;
-    if (STANDING.has(report.status)) latest = report;
+    // Content counts as in the consolidated report: submitted or accepted, not returned.
+    if (COUNTED.has(report.status)) latest = report;
     else figures.returned += 1;
   }
   const progress = latest ? progressOf(latest.entries) : { meanProgress: null, rowsCompleted: null, rowsCarried: null };

@@ -2,19 +2,16 @@ import type { ReportEntry } from '../../db/schema/index.js';
 import type { Sheet } from '../../http/exports.js';
 import { shorten } from '../../http/print-layout.js';
 import type { DepartmentRef } from '../plans/plans.service.js';
-import { periodLabel } from '../reminders/message.js';
+import { periodLabel } from '../periods/period-label.js';
 import type { ConsolidatedReport } from './consolidated.service.js';
-import { flagLabel, flagLines } from './flag-labels.js';
-import type { ReportStatus, Rollup, TaskStatus, UnitLine } from './rollup.js';
+import { chineseNumber, flagLabel, flagLines, rollupStatusText, TASK_STATUS_LABEL } from './labels.js';
+import type { ReportStatus, UnitLine } from './rollup.js';
 
-const taskStatusLabel: Record<TaskStatus, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
 const reportStatusLabel: Record<ReportStatus, string> = { not_started: '未填报', draft: '草稿', submitted: '已报送', accepted: '已采纳', returned: '已退回' };
 const roleLabel = { lead: '牵头', responsible: '负责' } as const;
-const chineseOrdinals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 /** A 牵头部门 / 负责部门 cell as the 分工表 prints it, 等 included; an empty cell stays empty. */
 const cell = (units: DepartmentRef[], openEnded: boolean) => (units.length === 0 ? null : units.map((unit) => unit.name).join('、') + (openEnded ? '等' : ''));
-const statusText = (rollup: Rollup) => (rollup.status ? taskStatusLabel[rollup.status] : '暂无报送');
 const lateText = (line: { late: boolean | null }) => (line.late === null ? '' : line.late ? '逾期' : '按时');
 /** A unit's figures in one cell, e.g. `专业监管人员占比: 72%; 专项检查: 15次`. */
 const metricsText = (metrics: ReportEntry['metrics']) => metrics?.map((metric) => `${metric.name}: ${metric.value}${metric.unit}`).join('; ');
@@ -61,7 +58,7 @@ export function unitSheet(name: string, rows: UnitRow[], print: Pick<Sheet, 'tit
       { header: '职责', width: 8, value: (row) => roleLabel[row.line.role] + (row.line.via ? `(${row.line.via.name})` : '') },
       { header: '报送状态', width: 8, value: (row) => reportStatusLabel[row.line.reportStatus] },
       { header: '是否逾期', width: 6, value: (row) => lateText(row.line) },
-      { header: '进展状态', width: 8, value: (row) => (row.line.entry ? taskStatusLabel[row.line.entry.status] : '') },
+      { header: '进展状态', width: 8, value: (row) => (row.line.entry ? TASK_STATUS_LABEL[row.line.entry.status] : '') },
       { header: '进度(%)', width: 6, value: (row) => row.line.entry?.progress },
       { header: '工作进展', width: 36, value: (row) => row.line.entry?.summary },
       { header: '存在问题', width: 22, value: (row) => row.line.entry?.problems },
@@ -88,7 +85,7 @@ function tableSheet(report: ConsolidatedReport): Sheet<TaskRow> {
       { header: '备注', width: 14, value: (row) => row.task.note },
       { header: '应报单位', width: 6, value: (row) => row.task.expected },
       { header: '已报单位', width: 6, value: (row) => row.task.reported },
-      { header: '任务进展', width: 8, value: (row) => statusText(row.task.rollup) },
+      { header: '任务进展', width: 8, value: (row) => rollupStatusText(row.task.rollup) },
       { header: '平均进度(%)', width: 8, value: (row) => row.task.rollup.progress },
       {
         header: '各单位进展',
@@ -96,7 +93,7 @@ function tableSheet(report: ConsolidatedReport): Sheet<TaskRow> {
         value: (row) =>
           row.task.units
             .filter((line) => line.entry)
-            .map((line) => `${line.department.name}:${taskStatusLabel[line.entry!.status]} ${line.entry!.progress}% ${line.entry!.summary}`)
+            .map((line) => `${line.department.name}:${TASK_STATUS_LABEL[line.entry!.status]} ${line.entry!.progress}% ${line.entry!.summary}`)
             .join('\n'),
       },
       { header: '标记', width: 24, value: (row) => flagLines(row.task.flags) },
@@ -160,7 +157,7 @@ export function consolidatedWorkbook(report: ConsolidatedReport): Sheet<any>[] {
     missingSheet(report),
     concernsSheet(report),
     ...categories.map((category) => {
-      const title = `(${chineseOrdinals[category.ordinal - 1] ?? category.ordinal})${category.title}`;
+      const title = `(${chineseNumber(category.ordinal)})${category.title}`;
       return unitSheet(title.slice(0, 31), unitRows(rows.filter((row) => row.measure.category.ordinal === category.ordinal)), { title, subtitle: subtitleOf(report) });
     }),
   ];

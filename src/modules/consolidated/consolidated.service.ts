@@ -35,27 +35,36 @@ export interface PlanHistory {
   periods: FlaggedPeriod[];
 }
 
+/** Which periods to consolidate: with `upTo`, those up to and including that one; with `window`, only the last `window` of those. */
+export interface HistoryOptions {
+  upTo?: string;
+  window?: number;
+}
+
 /**
- * Consolidates periods of a plan in timeline order, each with its flags. With `upTo`, the
- * periods up to and including that one (404 if unknown); with `window`, only the last `window`
- * of those are returned (the flags still see the two periods before each).
+ * The periods a history reads (those asked for, and the two before them that their flags look
+ * at) and how many of them it returns; 404 for an unknown plan or `upTo`, or a targets period.
  */
-export async function consolidatedHistory(db: Queryable, planCode: string, options: { upTo?: string; window?: number } = {}): Promise<PlanHistory> {
-  const [structure, directory] = await Promise.all([loadPlanStructure(db, planCode), loadDirectory(db)]);
-  const { plan } = structure;
-  if (options.upTo !== undefined) await requireProgressPeriod(db, plan, options.upTo);
+async function selectPeriods(db: Queryable, planCode: string, options: HistoryOptions) {
+  const structure = await loadPlanStructure(db, planCode);
   // A year's targets are no step of progress: the flags compare quarters (and the 总结报告) only.
-  const [allPeriods, phases] = await Promise.all([listProgressPeriods(db, plan.id), listPhases(db, plan.id)]);
-  const end = options.upTo === undefined ? allPeriods.length : allPeriods.findIndex((period) => period.id === options.upTo) + 1;
-  const wanted = options.window ?? end;
-  const start = Math.max(0, end - wanted - (FLAG_WINDOW - 1));
-  const periods = allPeriods.slice(start, end);
-  const reports = await listReportsOfPeriods(db, plan.id, periods.map((period) => period.id));
+  const all = await listProgressPeriods(db, structure.plan.id);
+  const end = options.upTo === undefined ? all.length : all.findIndex((period) => period.id === options.upTo) + 1;
+  if (end === 0 && options.upTo !== undefined) await requireProgressPeriod(db, structure.plan, options.upTo);
+  const returned = Math.min(options.window ?? end, end);
+  return { structure, read: all.slice(Math.max(0, end - returned - (FLAG_WINDOW - 1)), end), returned };
+}
+
+/** Consolidates periods of a plan in timeline order, each with its flags (the flags still see the two periods before each). */
+export async function consolidatedHistory(db: Queryable, planCode: string, options: HistoryOptions = {}): Promise<PlanHistory> {
+  const [{ structure, read, returned }, directory] = await Promise.all([selectPeriods(db, planCode, options), loadDirectory(db)]);
+  const { plan } = structure;
+  const [phases, reports] = await Promise.all([listPhases(db, plan.id), listReportsOfPeriods(db, plan.id, read.map((period) => period.id))]);
   const rectificationEnd = rectificationEndsOn(plan, phases);
 
   const results: PeriodResult[] = [];
   const flagged: FlaggedPeriod[] = [];
-  for (const period of periods) {
+  for (const period of read) {
     const result = consolidatePeriod(structure, directory, reports.filter((report) => report.periodId === period.id));
     results.push({ period, result });
     const flags = flagsOf(results.slice(-FLAG_WINDOW), rectificationEnd);
@@ -69,7 +78,17 @@ export async function consolidatedHistory(db: Queryable, planCode: string, optio
       unitFlags: flags.units,
     });
   }
-  return { plan, structure, directory, phases, periods: flagged.slice(-Math.min(wanted, end)) };
+  return { plan, structure, directory, phases, periods: returned === 0 ? [] : flagged.slice(-returned) };
+}
+
+/**
+ * A key that changes whenever `consolidatedHistory` with the same options would: with any report
+ * or deadline of the periods it reads. One query for the periods, one for the reports' version.
+ */
+export async function historyVersion(db: Queryable, planCode: string, options: HistoryOptions = {}): Promise<string> {
+  const { structure, read } = await selectPeriods(db, planCode, options);
+  const deadlines = read.map((period) => `${period.id}:${period.dueAt.getTime()}`).join(',');
+  return `${structure.plan.code}|${options.upTo ?? ''}|${options.window ?? ''}|${deadlines}|${await periodReportsVersion(db, structure.plan.id, read.map((period) => period.id))}`;
 }
 
 export async function consolidated(db: Queryable, planCode: string, periodId: string) {
@@ -78,15 +97,8 @@ export async function consolidated(db: Queryable, planCode: string, periodId: st
   return { plan: history.plan.code, period: periodView(period, history.phases, history.plan.reportingRule.timeZone), ...rest };
 }
 
-/** A key that changes with any report of the period (or of the two before it, for the flags) or its deadline; 404s for unknown plans and periods. */
-export async function consolidatedVersion(db: Queryable, planCode: string, periodId: string): Promise<string> {
-  const { plan } = await loadPlanStructure(db, planCode);
-  const all = await listProgressPeriods(db, plan.id);
-  const period = all.find((other) => other.id === periodId) ?? (await requireProgressPeriod(db, plan, periodId));
-  const periods = all.filter((other) => other.ordinal <= period.ordinal).slice(-FLAG_WINDOW);
-  const version = await periodReportsVersion(db, plan.id, periods.map((other) => other.id));
-  return `${plan.code}|${period.id}|${period.dueAt.getTime()}|${version}`;
-}
+/** The key of `consolidated`: the period's reports, the two before it (for the flags) and their deadlines. */
+export const consolidatedVersion = (db: Queryable, planCode: string, periodId: string) => historyVersion(db, planCode, { upTo: periodId, window: 1 });
 
 export type ConsolidatedReport = Awaited<ReturnType<typeof consolidated>>;
 

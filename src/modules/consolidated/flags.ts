@@ -1,7 +1,8 @@
 import { periodLabel } from '../periods/period-label.js';
+import { TASK_STATUS_LABEL } from './labels.js';
 import type { DepartmentRef } from '../plans/plans.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import type { Consolidated, Rollup, TaskStatus } from './rollup.js';
+import { isCounted, type Consolidated, type Rollup, type TaskStatus } from './rollup.js';
 
 /**
  * Behind-plan flags, computed from the roll-ups of consecutive periods (pure; the caller passes
@@ -38,7 +39,6 @@ export interface PeriodResult {
   result: Consolidated;
 }
 
-const statusLabel: Record<TaskStatus, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
 
 const rowRollups = (result: Consolidated) =>
   new Map(result.measures.flatMap((measure) => measure.tasks.map((task) => [taskKey({ measureNo: measure.no, taskSeq: task.seq }), task.rollup] as const)));
@@ -74,7 +74,7 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
         flags.push({ code: 'regressed', detail: `平均进度由 ${previous.progress}% 降至 ${now.progress}%`, periods, progress: [previous.progress, now.progress] });
       }
       const blockedUnits = task.units
-        .filter((line) => line.entry?.status === 'blocked' && (line.reportStatus === 'submitted' || line.reportStatus === 'accepted'))
+        .filter((line) => isCounted(line) && line.entry.status === 'blocked')
         .map((line) => line.department);
       if (blockedUnits.length > 0) {
         flags.push({ code: 'blocked', detail: `${blockedUnits.map((unit) => unit.name).join('、')}报告受阻`, units: blockedUnits });
@@ -86,7 +86,7 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
         if (period && rollup?.status && rollup.status !== 'completed') {
           flags.push({
             code: 'overdue',
-            detail: `整治阶段已于 ${rectificationEndsOn} 结束,截至${periodLabel(period.period.id)}为${statusLabel[rollup.status]}(${rollup.progress}%)`,
+            detail: `整治阶段已于 ${rectificationEndsOn} 结束,截至${periodLabel(period.period.id)}为${TASK_STATUS_LABEL[rollup.status]}(${rollup.progress}%)`,
             rectificationEndedOn: rectificationEndsOn,
             latestPeriod: period.period.id,
             status: rollup.status,

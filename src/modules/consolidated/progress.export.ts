@@ -1,17 +1,14 @@
 import type { Column, Sheet } from '../../http/exports.js';
 import { shorten } from '../../http/print-layout.js';
-import { periodLabel } from '../reminders/message.js';
+import { periodLabel } from '../periods/period-label.js';
 import type { ProgressMatrix } from './consolidated.service.js';
-import { flagLabel } from './flag-labels.js';
-import type { RowFlag } from './flags.js';
-import type { Rollup, TaskStatus } from './rollup.js';
+import { chineseNumber, flagLine, flagLines, NO_REPORT_LABEL, rollupStatusText, TASK_STATUS_LABEL } from './labels.js';
+import type { Rollup } from './rollup.js';
 
 type Measure = ProgressMatrix['measures'][number];
 type Task = Measure['tasks'][number];
 type TaskCell = Task['cells'][number];
 
-const statusLabel: Record<TaskStatus, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
-const chineseOrdinals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 /*
  * Excel's own 3-colour scale (red, yellow, green), pinned to progress 0, 50 and 100 rather than to
@@ -26,10 +23,9 @@ const FLAGGED_FONT = 'FF9C0006';
 /** `2017年\n第二季度`: a period as a column header, on two lines to keep the columns narrow. */
 const periodHeader = (period: string) => periodLabel(period).replace('年', '年\n');
 /** `推进中 60%`, or 暂无报送 when no counted report covers the row. */
-const rollupText = (rollup: Rollup) => (rollup.status === null ? '暂无报送' : `${statusLabel[rollup.status]} ${rollup.progress}%`);
-const flagText = (flag: RowFlag) => `${flagLabel[flag.code]}:${flag.detail}`;
+const rollupText = (rollup: Rollup) => (rollup.status === null ? NO_REPORT_LABEL : `${TASK_STATUS_LABEL[rollup.status]} ${rollup.progress}%`);
 
-const categoryText = (category: Measure['category']) => `(${chineseOrdinals[category.ordinal - 1] ?? category.ordinal})${category.title}`;
+const categoryText = (category: Measure['category']) => `(${chineseNumber(category.ordinal)})${category.title}`;
 
 function printInfo(matrix: ProgressMatrix) {
   const [first, last] = [matrix.periods[0], matrix.periods.at(-1)];
@@ -97,7 +93,7 @@ export function taskProgressSheet(matrix: ProgressMatrix): Sheet<TaskLine> {
     width: 40,
     value: (line) =>
       line.task.cells
-        .flatMap((cell: TaskCell) => cell.flags.map((flag) => `${cell.period === 'summary' ? periodLabel(cell.period) : cell.period} ${flagText(flag)}`))
+        .flatMap((cell: TaskCell) => cell.flags.map((flag) => `${cell.period === 'summary' ? periodLabel(cell.period) : cell.period} ${flagLine(flag)}`))
         .join('\n'),
   };
   const lines = taskLines(matrix);
@@ -159,10 +155,10 @@ export function progressCsvSheet(matrix: ProgressMatrix): Sheet<TaskPeriod> {
       { header: '工作措施', value: (row) => row.measure.title },
       { header: '任务序号', value: (row) => row.task.seq },
       { header: '期次', value: (row) => matrix.periods[row.index] },
-      { header: '任务进展', value: (row) => (row.task.cells[row.index]!.status === null ? '暂无报送' : statusLabel[row.task.cells[row.index]!.status!]) },
+      { header: '任务进展', value: (row) => rollupStatusText(row.task.cells[row.index]!) },
       { header: '平均进度(%)', value: (row) => row.task.cells[row.index]!.progress },
       { header: '措施平均进度(%)', value: (row) => row.measure.cells[row.index]!.progress },
-      { header: '标记', value: (row) => row.task.cells[row.index]!.flags.map(flagText).join('\n') },
+      { header: '标记', value: (row) => flagLines(row.task.cells[row.index]!.flags) },
     ],
   };
 }

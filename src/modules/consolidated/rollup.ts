@@ -14,9 +14,12 @@ export interface Rollup {
 }
 
 /** Reports whose content counts: what the unit sent and the office has not returned. */
-const COUNTED: ReadonlySet<ReportStatus> = new Set(['submitted', 'accepted']);
+export const COUNTED: ReadonlySet<ReportStatus> = new Set(['submitted', 'accepted']);
 /** Reports whose content the office sees. */
-const VISIBLE: ReadonlySet<ReportStatus> = new Set(['submitted', 'accepted', 'returned']);
+export const VISIBLE: ReadonlySet<ReportStatus> = new Set(['submitted', 'accepted', 'returned']);
+
+/** A unit's line whose entry counts in roll-ups, flags and documents. */
+export const isCounted = <L extends Pick<UnitLine, 'entry' | 'reportStatus'>>(line: L): line is L & { entry: ReportEntry } => line.entry !== null && COUNTED.has(line.reportStatus);
 
 /** blocked wins; all completed is completed; all not started is not started; anything else is in progress. */
 export function rollup(entries: readonly Pick<ReportEntry, 'status' | 'progress'>[]): Rollup {
@@ -100,7 +103,7 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
     }
   }
 
-  const counted = (lines: UnitLine[]) => lines.filter((line) => line.entry && COUNTED.has(line.reportStatus)).map((line) => line.entry!);
+  const counted = (lines: UnitLine[]) => lines.filter(isCounted).map((line) => line.entry);
   const measures: ConsolidatedMeasure[] = structure.measures.map((measure) => {
     const tasks = measure.tasks.map((task): ConsolidatedTask => {
       const units = linesByTask.get(taskKey({ measureNo: measure.no, taskSeq: task.seq })) ?? [];

@@ -1,5 +1,7 @@
 import type { ReportEntry } from '../../db/schema/index.js';
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
+import { isCounted } from '../consolidated/rollup.js';
+import { quarterOf } from '../periods/period-label.js';
 import { taskKey } from '../reports/carried-tasks.js';
 
 /*
@@ -24,8 +26,8 @@ export interface BehindTarget {
 
 /** The year whose targets a period is measured against, and the share of them due by its end. */
 export function targetsDue(period: Pick<FlaggedPeriod['period'], 'id' | 'kind' | 'endsOn'>): { year: number; share: number } | null {
-  const quarter = /^(\d{4})Q([1-4])$/.exec(period.id);
-  if (quarter) return { year: Number(quarter[1]), share: Number(quarter[2]) / 4 };
+  const quarter = quarterOf(period.id);
+  if (quarter) return { year: quarter.year, share: quarter.quarter / 4 };
   if (period.kind === 'summary') return { year: Number(period.endsOn.slice(0, 4)), share: 1 };
   return null;
 }
@@ -41,7 +43,7 @@ export function behindTargets(period: FlaggedPeriod, targets: ReadonlyMap<string
   for (const measure of period.measures) {
     for (const task of measure.tasks) {
       for (const line of task.units) {
-        if (!line.entry || (line.reportStatus !== 'submitted' && line.reportStatus !== 'accepted')) continue;
+        if (!isCounted(line)) continue;
         const target = targetOf.get(`${line.department.code}|${taskKey({ measureNo: measure.no, taskSeq: task.seq })}`);
         if (!target) continue;
         const expected = target.progress * share;

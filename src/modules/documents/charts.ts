@@ -1,7 +1,9 @@
 import { renderAsync } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
-import { categoryFigures, chineseNumber, NO_REPORT_LABEL, overallProgress, rowsByStatus, timeliness } from './period-figures.js';
+import { chineseNumber, NO_REPORT_LABEL } from '../consolidated/labels.js';
+import { quarterOf } from '../periods/period-label.js';
+import { categoryFigures, overallProgress, rowsByStatus, timeliness } from './period-figures.js';
 
 /*
  * Charts for the office, rendered on the server with Apache ECharts' SVG renderer
@@ -47,8 +49,8 @@ function categoryLabel(ordinal: number, title: string, perLine = 11): string {
 
 /** 2018Q2 → "2018年\n二季度"; the 总结报告 → "总结\n报告". */
 function periodAxisLabel(period: FlaggedPeriod['period']): string {
-  const quarter = /^(\d{4})Q([1-4])$/.exec(period.id);
-  return period.kind === 'summary' || !quarter ? '总结\n报告' : `${quarter[1]}年\n${chineseNumber(Number(quarter[2]))}季度`;
+  const quarter = quarterOf(period.id);
+  return period.kind === 'summary' || !quarter ? '总结\n报告' : `${quarter.year}年\n${chineseNumber(quarter.quarter)}季度`;
 }
 
 const axisText = { fontSize: 14, lineHeight: 18, color: '#333' };
@@ -74,32 +76,24 @@ export function periodChartOption(id: PeriodChartId, period: FlaggedPeriod): ech
   }
   if (id === 'status-distribution') {
     const rows = rowsByStatus(period);
-    return {
-      grid: { left: 60, right: 30, top: 40, bottom: 40 },
-      xAxis: { type: 'category', data: rows.map((row) => row.label), axisLabel: axisText },
-      yAxis: { type: 'value', minInterval: 1, name: '任务数（项）', nameTextStyle: axisText, axisLabel: axisText },
-      series: [
-        {
-          type: 'bar',
-          barMaxWidth: 48,
-          label: { ...valueLabel, position: 'top', formatter: '{c}项' },
-          data: rows.map((row) => ({ value: row.count, itemStyle: { color: row.status ? COLOR[row.status] : COLOR.none } })),
-        },
-      ],
-    };
+    return countBars(rows.map((row) => ({ label: row.label, count: row.count, color: row.status ? COLOR[row.status] : COLOR.none })), { name: '任务数（项）', unit: '项', barMaxWidth: 48 });
   }
-  const groups = timeliness(period);
   const colors = [COLOR.completed, COLOR.late, COLOR.missing];
+  return countBars(timeliness(period).map((group, index) => ({ ...group, color: colors[index]! })), { name: '单位数（个）', unit: '个', barMaxWidth: 56 });
+}
+
+/** Vertical bars of counts (rows by status, units by timeliness), each bar its own colour and its count on top. */
+function countBars(bars: { label: string; count: number; color: string }[], axis: { name: string; unit: string; barMaxWidth: number }): echarts.EChartsCoreOption {
   return {
     grid: { left: 60, right: 30, top: 40, bottom: 40 },
-    xAxis: { type: 'category', data: groups.map((group) => group.label), axisLabel: axisText },
-    yAxis: { type: 'value', minInterval: 1, name: '单位数（个）', nameTextStyle: axisText, axisLabel: axisText },
+    xAxis: { type: 'category', data: bars.map((bar) => bar.label), axisLabel: axisText },
+    yAxis: { type: 'value', minInterval: 1, name: axis.name, nameTextStyle: axisText, axisLabel: axisText },
     series: [
       {
         type: 'bar',
-        barMaxWidth: 56,
-        label: { ...valueLabel, position: 'top', formatter: '{c}个' },
-        data: groups.map((group, index) => ({ value: group.count, itemStyle: { color: colors[index] } })),
+        barMaxWidth: axis.barMaxWidth,
+        label: { ...valueLabel, position: 'top', formatter: `{c}${axis.unit}` },
+        data: bars.map((bar) => ({ value: bar.count, itemStyle: { color: bar.color } })),
       },
     ],
   };

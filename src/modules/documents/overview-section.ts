@@ -2,7 +2,8 @@ import type { FileChild } from 'docx';
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
 import { CHART_CAPTION, CHART_SIZE, type PeriodChartId } from './charts.js';
 import { caption, figure, heading1, table, text } from './gbt9704.js';
-import { categoryFigures, chineseDate, chineseNumber, nameList, overallProgress, percent, rowsByStatus } from './period-figures.js';
+import { chineseNumber } from '../consolidated/labels.js';
+import { categoryFigures, chineseDate, nameList, overallProgress, percent, rowsByStatus } from './period-figures.js';
 import { NAMES_PER_LIST } from './report-sections.js';
 
 /** Numbers figures and tables in the order they appear (图1, 图2 …; 表1 …). */

@@ -1,4 +1,6 @@
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
+import { truncate } from '../../http/print-layout.js';
+import { NO_REPORT_LABEL, TASK_STATUS_LABEL } from '../consolidated/labels.js';
 import { rollup, type Rollup, type TaskStatus } from '../consolidated/rollup.js';
 
 /*
@@ -6,20 +8,8 @@ import { rollup, type Rollup, type TaskStatus } from '../consolidated/rollup.js'
  * (consolidatedHistory) and nothing else, so the document says what the consolidated JSON says.
  */
 
-export const STATUS_LABEL: Record<TaskStatus, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
-export const NO_REPORT_LABEL = '暂无报送';
 /** The order rows are counted and charted in: from not started to done, then the exceptions. */
 export const STATUS_ORDER: readonly TaskStatus[] = ['not_started', 'in_progress', 'completed', 'blocked'];
-
-const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/** 1 → 一, 12 → 十二, 31 → 三十一 (headings and category ordinals; the plan has fewer than 100 of each). */
-export function chineseNumber(value: number): string {
-  if (value < 10) return DIGITS[value]!;
-  const tens = Math.floor(value / 10);
-  const units = value % 10;
-  return `${tens === 1 ? '' : DIGITS[tens]}十${units === 0 ? '' : DIGITS[units]}`;
-}
 
 /** 2018-07-20 → 2018年7月20日 (GB/T 9704 writes dates in Arabic numerals, without leading zeros). */
 export function chineseDate(day: string): string {
@@ -41,7 +31,7 @@ export const overallProgress = (period: Pick<FlaggedPeriod, 'measures'>): number
 export function rowsByStatus(period: Pick<FlaggedPeriod, 'measures'>): { label: string; status: TaskStatus | null; count: number }[] {
   const tasks = tasksOf(period);
   return [
-    ...STATUS_ORDER.map((status) => ({ label: STATUS_LABEL[status], status, count: tasks.filter((task) => task.rollup.status === status).length })),
+    ...STATUS_ORDER.map((status) => ({ label: TASK_STATUS_LABEL[status], status, count: tasks.filter((task) => task.rollup.status === status).length })),
     { label: NO_REPORT_LABEL, status: null, count: tasks.filter((task) => task.rollup.status === null).length },
   ];
 }
@@ -89,11 +79,8 @@ export const percent = (value: number | null) => (value === null ? NO_REPORT_LAB
  */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
-/** Unit text for a document: control characters dropped, white space folded, cut to `max` characters (code points, so no surrogate pair is split) with an ellipsis. */
-export function shorten(value: string, max: number): string {
-  const characters = Array.from(value.replace(NOT_XML, '').replace(/\s+/g, ' ').trim());
-  return characters.length <= max ? characters.join('') : `${characters.slice(0, max).join('')}…`;
-}
+/** Unit text for a document: control characters dropped, white space folded, cut after `max` characters with an ellipsis. */
+export const shorten = (value: string, max: number) => truncate(value.replace(NOT_XML, '').replace(/\s+/g, ' ').trim(), max);
 
 /** Names joined with 、, at most `max` of them, then "等 N 个单位". */
 export function nameList(names: readonly string[], max: number): string {

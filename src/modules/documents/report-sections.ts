@@ -5,7 +5,9 @@ import type { UnitLine } from '../consolidated/rollup.js';
 import { periodLabel } from '../periods/period-label.js';
 import { behindText, type BehindTarget } from './behind-targets.js';
 import { heading1, heading2, leadLine, text } from './gbt9704.js';
-import { chineseNumber, nameList, percent, shorten, STATUS_LABEL, type Measure } from './period-figures.js';
+import { chineseNumber, NO_REPORT_LABEL, TASK_STATUS_LABEL } from '../consolidated/labels.js';
+import { isCounted } from '../consolidated/rollup.js';
+import { nameList, percent, shorten, type Measure } from './period-figures.js';
 
 /*
  * Sections 二 (分类推进情况) and 三 (需关注事项) of the summary report. The report must stay readable
@@ -20,14 +22,13 @@ type Task = Measure['tasks'][number];
 type Field = 'summary' | 'problems' | 'nextSteps';
 
 /** Only what units sent and the office has not returned counts, as in the roll-ups. */
-const counted = (line: UnitLine) => line.entry !== null && (line.reportStatus === 'submitted' || line.reportStatus === 'accepted');
 
 /** "市安全监管局：…；浦东新区政府：…", at most UNITS_PER_ROW units, then how many more wrote something. */
 function condensed(lines: readonly UnitLine[], field: Field): string | null {
   const written: { name: string; value: string }[] = [];
   let more = 0;
   for (const line of lines) {
-    const value = counted(line) ? line.entry![field] : undefined;
+    const value = isCounted(line) ? line.entry[field] : undefined;
     if (!value) continue;
     if (written.length < UNITS_PER_ROW) written.push({ name: line.department.name, value: shorten(value, TEXT_PER_UNIT).replace(/[。；;]+$/, '') });
     else more += 1;
@@ -39,7 +40,7 @@ function condensed(lines: readonly UnitLine[], field: Field): string | null {
 
 function rowStatus(task: Task): string {
   const { status, progress } = task.rollup;
-  const state = status === null ? '暂无报送' : `${STATUS_LABEL[status]}，平均进度${percent(progress)}`;
+  const state = status === null ? NO_REPORT_LABEL : `${TASK_STATUS_LABEL[status]}，平均进度${percent(progress)}`;
   return `${state}（应报送单位${task.expected}个，已报送${task.reported}个）。`;
 }
 

@@ -1,5 +1,5 @@
 import type { Sheet } from '../../http/exports.js';
-import { periodLabel } from '../reminders/message.js';
+import { periodLabel } from '../periods/period-label.js';
 import { notSubmitted, type Overview, type OverviewUnit } from './overview.service.js';
 
 const statusNames: Record<OverviewUnit['status'], string> = {

@@ -1,9 +1,15 @@
 const quarterNames = ['一', '二', '三', '四'];
 
+/** 2017Q3 -> { year: 2017, quarter: 3 }; null for the 总结报告 and a year's targets. */
+export function quarterOf(periodId: string): { year: number; quarter: number } | null {
+  const match = /^(\d{4})Q([1-4])$/.exec(periodId);
+  return match ? { year: Number(match[1]), quarter: Number(match[2]) } : null;
+}
+
 /** 2017Q3 -> 2017年第三季度; 2018-targets -> 2018年度工作目标; summary -> 总结报告. */
 export function periodLabel(periodId: string): string {
-  const match = /^(\d{4})Q([1-4])$/.exec(periodId);
-  if (match) return `${match[1]}年第${quarterNames[Number(match[2]) - 1]}季度`;
+  const quarter = quarterOf(periodId);
+  if (quarter) return `${quarter.year}年第${quarterNames[quarter.quarter - 1]}季度`;
   const targets = targetsYear(periodId);
   return targets === null ? '总结报告' : `${targets}年度工作目标`;
 }

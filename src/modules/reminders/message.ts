@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { periodLabel, reportSubject } from '../periods/period-label.js';
+import { reportSubject } from '../periods/period-label.js';
 import { format } from 'date-fns';
 import { dayInZone } from '../periods/deadlines.js';
 
@@ -21,7 +21,6 @@ export interface ReminderMessage {
   text: string;
 }
 
-export { periodLabel };
 
 const deadlineText = (dueAt: Date, timeZone: string) => format(new TZDate(dueAt.getTime(), timeZone), 'yyyy年M月d日 HH:mm');
 

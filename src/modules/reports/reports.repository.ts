@@ -59,6 +59,14 @@ export function listReportsOfPeriods(db: Queryable, planId: number, periodIds: r
     .where(and(eq(reports.planId, planId), inArray(reports.periodId, [...periodIds])));
 }
 
+/** Each unit's entries of its accepted report of the period. */
+export function listAcceptedEntries(db: Queryable, planId: number, periodId: string) {
+  return db
+    .select({ departmentCode: reports.departmentCode, entries: reports.entries })
+    .from(reports)
+    .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId), eq(reports.status, 'accepted')));
+}
+
 /** Changes whenever a report of the periods is written: the key of cached consolidations. */
 export async function periodReportsVersion(db: Queryable, planId: number, periodIds: readonly string[]): Promise<string> {
   const [row] = await db

@@ -1,5 +1,6 @@
 import type { Sheet } from '../../http/exports.js';
 import type { ReportEntry } from '../../db/schema/index.js';
+import { TASK_STATUS_LABEL } from '../consolidated/labels.js';
 import { periodLabel } from '../periods/period-label.js';
 import type { YearTargets } from './targets.service.js';
 
@@ -11,7 +12,6 @@ interface Line {
 }
 
 const reportStatusNames: Record<Unit['status'], string> = { not_started: '未填报', draft: '草稿未报送', submitted: '已报送待审核', accepted: '审核通过', returned: '退回' };
-const targetStatusNames: Record<ReportEntry['status'], string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
 
 /** 完成危险化学品企业安全风险评估 120家; 专业监管人员占比 80% (name, value, unit; several joined by "; "). */
 export const metricsText = (metrics: ReportEntry['metrics']) => (metrics ?? []).map((metric) => `${metric.name} ${metric.value}${metric.unit}`).join('; ');
@@ -37,7 +37,7 @@ export function targetsSheet(targets: YearTargets): Sheet<Line> {
       { header: '单位代码', width: 24, value: (line) => line.unit.code },
       { header: '审核状态', width: 12, value: (line) => reportStatusNames[line.unit.status] },
       { header: '措施/任务', width: 14, value: (line) => (line.entry ? `措施${line.entry.measureNo} 第${line.entry.taskSeq}项` : '未设定') },
-      { header: '目标状态', width: 10, value: (line) => (line.entry ? targetStatusNames[line.entry.status] : null) },
+      { header: '目标状态', width: 10, value: (line) => (line.entry ? TASK_STATUS_LABEL[line.entry.status] : null) },
       { header: '目标进度(%)', width: 10, value: (line) => line.entry?.progress },
       { header: '量化指标', width: 36, value: (line) => (line.entry ? metricsText(line.entry.metrics) : null) },
       { header: '目标说明', width: 48, value: (line) => line.entry?.summary },

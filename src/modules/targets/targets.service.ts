@@ -1,14 +1,14 @@
-import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
-import { reports, type ReportEntry } from '../../db/schema/index.js';
+import type { ReportEntry } from '../../db/schema/index.js';
 import { loadDirectory } from '../departments/departments.service.js';
 import { overview } from '../overview/overview.service.js';
 import { targetsPeriodId } from '../periods/period-label.js';
 import { periodView, requirePeriod } from '../periods/periods.service.js';
 import { listPhases } from '../plans/plans.repository.js';
 import { loadPlanStructure } from '../plans/plans.service.js';
+import { VISIBLE } from '../consolidated/rollup.js';
 import { carriedTasks } from '../reports/carried-tasks.js';
-import { listReportsOfPeriod } from '../reports/reports.repository.js';
+import { listAcceptedEntries, listReportsOfPeriod } from '../reports/reports.repository.js';
 import type { ReportAddress } from '../reports/reports.service.js';
 
 /*
@@ -25,8 +25,6 @@ export const targetsAddress = (params: { plan: string; year: string; department:
   department: params.department,
 });
 
-/** Reports the office can read: what a unit sent, including what it sent back for rework. */
-const VISIBLE = new Set(['submitted', 'accepted', 'returned']);
 
 /**
  * The office's view of a year's targets: the 总览 of the targets period (every expected unit in
@@ -63,9 +61,6 @@ export type YearTargets = Awaited<ReturnType<typeof yearTargets>>;
  * measure against (targets not yet reviewed, or returned, are not targets yet).
  */
 export async function acceptedTargets(db: Queryable, planId: number, year: number): Promise<Map<string, ReportEntry[]>> {
-  const rows = await db
-    .select({ departmentCode: reports.departmentCode, entries: reports.entries })
-    .from(reports)
-    .where(and(eq(reports.planId, planId), eq(reports.periodId, targetsPeriodId(year)), eq(reports.status, 'accepted')));
+  const rows = await listAcceptedEntries(db, planId, targetsPeriodId(year));
   return new Map(rows.map((row) => [row.departmentCode, row.entries]));
 }

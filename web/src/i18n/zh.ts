@@ -103,7 +103,7 @@ export function reportPath(plan: string, period: string, department: string): st
 
 export const DEFAULT_PLAN = 'hazchem-2017';
 
-/** Behind-plan flags, as src/modules/consolidated/flag-labels.ts names them in the office's documents. */
+/** Behind-plan flags, as src/modules/consolidated/labels.ts names them in the office's documents. */
 export const flagText: Record<Schemas['RowFlag']['code'] | Schemas['UnitFlag']['code'], string> = {
   stalled: '进度停滞',
   regressed: '进度倒退',
