@@ -58,6 +58,17 @@ export interface ReportEntry {
   metrics?: { name: string; value: number; unit: string }[] | undefined;
 }
 
+/**
+ * 总结报告正文: the summary period's narrative, four plain-text sections (工作开展情况, 主要成效,
+ * 存在问题, 下步打算), paragraphs separated by blank lines. Null on every other period.
+ */
+export interface SummaryNarrative {
+  work: string;
+  results: string;
+  problems: string;
+  nextSteps: string;
+}
+
 /** One report per (plan, period, unit); `version` increases with every saved change and is the ETag. */
 export const reports = pgTable(
   'reports',
@@ -73,6 +84,7 @@ export const reports = pgTable(
     status: reportStatus('status').notNull(),
     version: integer('version').notNull(),
     entries: jsonb('entries').$type<ReportEntry[]>().notNull(),
+    narrative: jsonb('narrative').$type<SummaryNarrative>(),
     firstSubmittedAt: timestamp('first_submitted_at', { withTimezone: true }),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     late: boolean('late'),
@@ -98,6 +110,7 @@ export const reportVersions = pgTable(
     action: reportAction('action').notNull(),
     status: reportStatus('status').notNull(),
     entries: jsonb('entries').$type<ReportEntry[]>().notNull(),
+    narrative: jsonb('narrative').$type<SummaryNarrative>(),
     late: boolean('late'),
     reason: text('reason'),
     actorTokenId: uuid('actor_token_id'),
