@@ -26,5 +26,5 @@ export default {
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
   // The sandbox needs the code, the seed, the migrations and the tests, not the web app or the bench.
-  ignorePatterns: ['web', 'bench', 'docs', 'data', 'reports', 'dist', 'coverage'],
+  ignorePatterns: ['/web', '/bench', '/docs', '/data', '/reports', '/dist', '/coverage'],
 };
