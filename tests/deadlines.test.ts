@@ -74,6 +74,18 @@ describe('derivePeriods', () => {
     ]);
   });
 
+  it('when the rule was stored before targets existed (no targets time), the targets are due at the quarterly time', () => {
+    const { targets: _targets, ...older } = rule;
+    const periods = derivePeriods(older, phases);
+    expect(periods.filter((period) => period.kind === 'targets').map((period) => formatInZone(period.defaultDueAt, 'Asia/Shanghai'))).toEqual([
+      '2017-03-31T17:00:00+08:00',
+      '2018-03-30T17:00:00+08:00',
+      '2019-03-29T17:00:00+08:00',
+    ]);
+    const nineThirty = derivePeriods({ ...older, quarterly: { ...older.quarterly, dueTime: '09:30' } }, phases);
+    expect(formatInZone(nineThirty.find((period) => period.id === '2018-targets')!.defaultDueAt, 'Asia/Shanghai')).toBe('2018-03-30T09:30:00+08:00');
+  });
+
   it('when the rule names a phase the plan does not have, says so', () => {
     expect(() => derivePeriods({ ...rule, summary: { phase: 'wrap-up', dueTime: '17:00' } }, phases)).toThrow('Reporting rule names phase wrap-up, which the plan does not have');
   });

@@ -71,7 +71,8 @@ function structure(): PlanStructure {
         category: { ordinal: 2, title: '类别二' },
         tasks: [task(1, ['public-security'], ['all-relevant-departments']), task(2, ['shanghai-customs'], ['work-safety', 'shanghai-maritime'])],
       },
-      { no: 3, title: '措施三', category: { ordinal: 2, title: '类别二' }, tasks: [task(1, [], ['shanghai-maritime'])] },
+      // Row 2 is given to 各有关部门 alone: optional for every unit, and nobody filed it.
+      { no: 3, title: '措施三', category: { ordinal: 2, title: '类别二' }, tasks: [task(1, [], ['shanghai-maritime']), task(2, [], ['all-relevant-departments'])] },
     ],
   };
 }
@@ -226,6 +227,17 @@ describe('consolidatePeriod', () => {
       [3, '措施三', 2, { status: null, progress: null }],
     ]);
     expect(measures[2]!.tasks[0]).toMatchObject({ expected: 1, reported: 0, rollup: { status: null, progress: null } });
+  });
+
+  it('when nobody filed a row that only 各有关部门 carries, the row lists no unit and expects none', () => {
+    expect(taskOf('3-2')).toMatchObject({ expected: 0, reported: 0, rollup: { status: null, progress: null }, units: [] });
+  });
+
+  it('when a submitted report has no entry for a row the unit carries (the row was given to it later), the row shows the unit without counting it', () => {
+    const withoutRow = reports().map((row) => (row.departmentCode === 'public-security' ? { ...row, entries: row.entries.filter((entry) => entry.measureNo !== 2) } : row));
+    const row = consolidatePeriod(structure(), directory(), withoutRow).measures[1]!.tasks[0]!;
+    expect(row).toMatchObject({ expected: 1, reported: 1, rollup: { status: 'in_progress', progress: 70 } });
+    expect(brief(row.units)[0]).toEqual(['public-security', 'lead', null, true, 'submitted', true, null]);
   });
 
   it('prints each row as the 分工表 does, without its database id', () => {
