@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TargetCheck } from '../src/modules/reminders/webhook-target.js';
+import { checkWebhookTarget } from '../src/modules/reminders/webhook-target.js';
 
 /*
  * The SSRF guard of webhooks (src/modules/reminders/webhook-target.ts) alone: which URLs and
@@ -12,13 +12,6 @@ vi.mock('node:dns/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:dns/promises')>();
   return { ...actual, lookup: vi.fn(actual.lookup) };
 });
-
-/**
- * Loaded by each test rather than at the top: a change that breaks the module while it loads (its
- * list of metadata addresses, say) then fails these tests instead of leaving none to run (docs/mutation.md).
- */
-const checkWebhookTarget = async (url: string, allowed: readonly string[]): Promise<TargetCheck> =>
-  (await import('../src/modules/reminders/webhook-target.js')).checkWebhookTarget(url, allowed);
 
 type Resolved = { address: string; family: number }[];
 const resolvesTo = (...addresses: string[]) =>
