@@ -139,12 +139,16 @@ describe('lateness', () => {
     ]);
   });
 
-  it('when returned, a report may be submitted again as it stands', async () => {
+  it('when returned, a report may be submitted again as it stands, but not accepted before it is', async () => {
     const customs = unit('shanghai-customs');
     const at = address('shanghai-customs');
     await saveDraft(handle.db, customs, before(5), at, await required('shanghai-customs'));
     await submit(handle.db, customs, before(4), at);
     await returnReport(handle.db, office, before(3), at, '请核实。');
+    expect(await failure(accept(handle.db, office, before(3), at))).toMatchObject({
+      code: 'CONFLICT',
+      text: { en: 'Cannot accept a report that is returned', zh: '报告已退回，不能审核通过' },
+    });
     expect(await submit(handle.db, customs, before(2), at)).toMatchObject({ status: 'submitted', version: 4 });
   });
 });
