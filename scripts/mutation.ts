@@ -51,9 +51,9 @@ for (const name of asked.length > 0 ? asked : moduleNames) {
   results.push(`${name}: ${score.toFixed(2)}% (${detected} detected, ${undetected.length} undetected, ${mutants.length} mutants)`);
   if (score < MIN_SCORE) failed = true;
   for (const mutant of undetected) {
-    // A mutant that makes a beforeAll hook throw skips the file's tests, and the vitest runner
-    // reports it as Survived with no test run: the tests did notice it; their setup should not use the module.
-    const note = mutant.status === 'Survived' && mutant.testsCompleted === 0 ? ' [no test ran: a setup hook failed, see docs/mutation.md]' : '';
+    // A mutant that makes a beforeAll hook throw, or the module fail while it loads, skips the file's
+    // tests, and the vitest runner reports it as Survived with no test run: nothing could run with it.
+    const note = mutant.status === 'Survived' && mutant.testsCompleted === 0 ? ' [no test ran: the test file failed to load or set up, see docs/mutation.md]' : '';
     results.push(`  ${mutant.status} ${mutant.file}:${mutant.location.start.line}:${mutant.location.start.column} ${mutant.mutatorName} -> ${JSON.stringify(mutant.replacement ?? '')}${note}`);
   }
 }
