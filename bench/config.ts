@@ -7,12 +7,14 @@ export const smoke = process.env.BENCH_SMOKE === '1' || process.env.BENCH_SMOKE 
 
 /**
  * BENCH_PROFILE=<phase> runs the server child under `node --cpu-prof`, runs only that phase
- * (ceiling, measures, consolidated, dashboard, documents, write or reminders) and prints where the server's CPU went.
+ * (ceiling, measures, consolidated, dashboard, documents, dossier, write or reminders) and prints where the server's CPU went.
  */
 export const profilePhase = process.env.BENCH_PROFILE || undefined;
-export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'documents', 'write', 'reminders'] as const;
+export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'documents', 'dossier', 'write', 'reminders'] as const;
 export type Phase = (typeof PHASES)[number];
-export const runs = (phase: Phase) => !profilePhase || profilePhase === phase;
+/** BENCH_ONLY=<phase>[,<phase>…] runs only those phases, at the run's sizes and without the profiler (e.g. BENCH_ONLY=dossier). */
+export const onlyPhases = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
+export const runs = (phase: Phase) => (!profilePhase || profilePhase === phase) && (!onlyPhases || onlyPhases.includes(phase));
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const benchDir = path.join(repoRoot, 'bench');
@@ -55,6 +57,11 @@ export const sizes = {
   dashboardLoads: smoke ? 2 : 5,
   /** Timed builds of each office document (after one warm-up). */
   documentRuns: smoke ? 1 : 3,
+  /**
+   * Quarters (the first ones) whose synthetic reports get a 1 MiB file each for the dossier: one
+   * in the full run (2,000 files, 2 GiB; a file in every period would be 28 GiB, a quarter of an hour).
+   */
+  dossierAttachmentPeriods: smoke ? 2 : 1,
 };
 
 export const targets = {
@@ -69,4 +76,6 @@ export const targets = {
   firstLoadGzipKb: 400,
   /** Building the Word 汇总报告 and the consolidated XLSX of a period, each (max of the timed builds). */
   documentSeconds: 3,
+  /** Peak resident memory of the service's node process (a fresh one) while it streams the whole plan's dossier. */
+  dossierPeakRssMiB: 300,
 };

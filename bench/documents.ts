@@ -15,7 +15,7 @@ export interface DocumentTiming {
 }
 
 /** Resident set of a process and its descendants (tsx runs the server in a child of the process we spawned), in KiB. */
-function treeRssKiB(rootPid: number): number {
+export function treeRssKiB(rootPid: number): number {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

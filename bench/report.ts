@@ -4,6 +4,7 @@ import path from 'node:path';
 import { repoRoot, sizes, smoke, targets } from './config.js';
 import type { DashboardFindings } from './dashboard.js';
 import type { DocumentTiming } from './documents.js';
+import type { DossierFindings } from './dossier.js';
 import type { LoadResult } from './load.js';
 import { CEILING, type ConsolidatedFindings, type MeasuresFindings } from './reads.js';
 import type { ReminderFindings } from './reminders.js';
@@ -19,6 +20,7 @@ export interface Results {
   consolidated?: ConsolidatedFindings;
   dashboard?: DashboardFindings;
   documents?: DocumentTiming[];
+  dossier?: DossierFindings;
   write?: WriteFindings;
   reminders?: ReminderFindings;
   targets?: Target[];
@@ -98,6 +100,15 @@ export function evaluateTargets(results: Results): Target[] {
       pass: document.max < targets.documentSeconds * 1000,
     });
   }
+  const z = results.dossier;
+  if (z) {
+    list.push({
+      name: 'stream the whole dossier ZIP',
+      goal: `service process peak RSS < ${targets.dossierPeakRssMiB} MiB`,
+      value: `peak ${z.rssPeakMiB.toFixed(0)} MiB (idle ${z.rssIdleMiB.toFixed(0)}), ${(z.bytes / 2 ** 30).toFixed(2)} GiB in ${z.seconds.toFixed(0)} s`,
+      pass: z.rssPeakMiB < targets.dossierPeakRssMiB,
+    });
+  }
   if (results.write) {
     const rate = results.write.submissionsPerSecond;
     list.push({ name: 'write path (PUT + submit)', goal: `>= ${targets.submissionsPerSecond} submissions/s`, value: `${rate.toFixed(0)}/s`, pass: rate >= targets.submissionsPerSecond });
@@ -155,6 +166,17 @@ export function renderTable(results: Results): string {
       '-',
       '-',
       `${document.runs.length} builds (${document.runs.map((value) => value.toFixed(0)).join(', ')} ms), ${(document.bytes / 1024).toFixed(0)} KiB; server RSS ${document.rssBeforeMiB.toFixed(0)} -> peak ${document.rssPeakMiB.toFixed(0)} MiB`,
+    ]);
+  }
+  const z = results.dossier;
+  if (z) {
+    rows.push([
+      'dossier: whole plan, streamed',
+      `${f(z.mibPerSecond, 0)} MiB/s`,
+      '-',
+      '-',
+      '-',
+      `${(z.bytes / 2 ** 20).toFixed(0)} MiB in ${f(z.seconds)} s (first byte ${f(z.firstByteMs, 0)} ms), ${z.attachments} files of 1 MiB (${z.attachmentPeriods.join(', ')}); fresh service process RSS: idle ${z.rssIdleMiB.toFixed(0)}, before ${z.rssBeforeMiB.toFixed(0)}, peak ${z.rssPeakMiB.toFixed(0)} (sampled ${z.rssSampledPeakMiB.toFixed(0)}), after ${z.rssAfterMiB.toFixed(0)} MiB`,
     ]);
   }
   const w = results.write;

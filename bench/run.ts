@@ -7,7 +7,8 @@
  * 2. the real server (tsx src/server.ts) and a bare Fastify (bench/bare-server.ts) as children;
  * 3. autocannon against the ceiling, measures, consolidated (vs the same aggregation as raw SQL),
  *    the office dashboard in headless Chromium (bench/dashboard.ts), the office's documents
- *    (bench/documents.ts: Word 汇总报告 and consolidated XLSX, time and peak memory), then the write path and the
+ *    (bench/documents.ts: Word 汇总报告 and consolidated XLSX, time and peak memory), the whole plan's dossier ZIP
+ *    (bench/dossier.ts: time, bytes and peak memory), then the write path and the
  *    reminders (bench/reads.ts, writes.ts, reminders.ts);
  * 4. a table with the targets, bench/results.json; children killed, database dropped, queue
  *    prefix removed from Redis (its keys only).
@@ -18,13 +19,14 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startSmtpSink, type SmtpSink } from '../tests/helpers/smtp-sink.js';
 import { REMINDER_QUEUE } from '../src/modules/reminders/reminders.jobs.js';
-import { benchDir, databaseName, databaseUrl, profilePhase, PHASES, queuePrefix, redisUrl, runs, sizes, smoke, type Phase } from './config.js';
+import { benchDir, databaseName, databaseUrl, onlyPhases, profilePhase, PHASES, queuePrefix, redisUrl, runs, sizes, smoke, type Phase } from './config.js';
 import { createBenchDatabase, dropBenchDatabase, generateDataset, type Dataset } from './dataset.js';
 import { send } from './load.js';
 import { cliToken, startChild, stopAllChildren, tail, workDir, type Child } from './processes.js';
 import { monotonicMicros, summariseProfile } from './profile.js';
 import { dashboardPhase } from './dashboard.js';
 import { documentsPhase } from './documents.js';
+import { dossierPhase } from './dossier.js';
 import { ceilingPhase, ceilingRerun, consolidatedPhase, measuresPath, measuresPhase } from './reads.js';
 import { reminderPhase } from './reminders.js';
 import { evaluateTargets, machineInfo, modeName, renderTable, type Results } from './report.js';
@@ -36,6 +38,10 @@ const log = (line: string) => console.log(`[bench ${elapsed()} s] ${line}`);
 
 if (profilePhase && !PHASES.includes(profilePhase as Phase)) {
   console.error(`BENCH_PROFILE must be one of ${PHASES.join(', ')}`);
+  process.exit(2);
+}
+if (onlyPhases?.some((name) => !PHASES.includes(name as Phase))) {
+  console.error(`BENCH_ONLY must list phases among ${PHASES.join(', ')}`);
   process.exit(2);
 }
 
@@ -97,7 +103,7 @@ async function phase(name: Phase, run: () => Promise<void>) {
 }
 
 async function main() {
-  log(`${modeName} run${profilePhase ? `, profiling ${profilePhase}` : ''}: database ${databaseName}, queue prefix ${queuePrefix}, logs in ${workDir}`);
+  log(`${modeName} run${profilePhase ? `, profiling ${profilePhase}` : ''}${onlyPhases ? `, only ${onlyPhases.join(', ')}` : ''}: database ${databaseName}, queue prefix ${queuePrefix}, logs in ${workDir}`);
   await createBenchDatabase();
   const dataset: Dataset = await generateDataset(sizes.units);
   results.dataset = { seconds: dataset.seconds, counts: dataset.counts };
@@ -122,9 +128,11 @@ async function main() {
     DATA_DIR: workDir,
   };
   const profileArgs = profilePhase ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined;
+  // The dossier phase starts a service process of its own (bench/dossier.ts); profiled, it is the one profiled.
+  const sharedServerArgs = profilePhase === 'dossier' ? undefined : profileArgs;
   const barePromise = startChild('bare', 'bench/bare-server.ts', { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DATABASE_POOL_MAX: '10' });
   barePromise.catch(() => undefined);
-  server = await startChild('server', 'src/server.ts', serverEnv, profileArgs);
+  server = await startChild('server', 'src/server.ts', serverEnv, sharedServerArgs);
   const bare = await barePromise;
   // The ceiling's constant is the service's own measures answer: the same bytes.
   const measures = await send(server.url, 'GET', measuresPath);
@@ -150,6 +158,9 @@ async function main() {
   });
   await phase('documents', async () => {
     results.documents = await documentsPhase(serverUrl, officeToken, server!.process.pid!);
+  });
+  await phase('dossier', async () => {
+    results.dossier = await dossierPhase({ env: serverEnv, nodeArgs: profileArgs ?? [] }, officeToken, dataset.periods);
   });
   await phase('write', async () => {
     results.write = await writePhase(serverUrl, dataset);
@@ -183,7 +194,7 @@ try {
 results.targets = evaluateTargets(results);
 results.table = renderTable(results);
 results.totalSeconds = (performance.now() - startedAt) / 1000;
-const output = process.env.BENCH_RESULTS ?? path.join(benchDir, profilePhase ? 'results.profile.json' : smoke ? 'results.smoke.json' : 'results.json');
+const output = process.env.BENCH_RESULTS ?? path.join(benchDir, profilePhase ? 'results.profile.json' : onlyPhases ? 'results.only.json' : smoke ? 'results.smoke.json' : 'results.json');
 writeFileSync(output, `${JSON.stringify({ ...results, phaseSeconds, profile: profileSummary }, null, 2)}\n`);
 console.log(`\n${results.table}\n`);
 if (profileSummary) console.log(`${profileSummary}\n`);

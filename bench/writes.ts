@@ -32,7 +32,9 @@ export async function writePhase(serverUrl: string, dataset: Dataset): Promise<W
         summary: `${period} 基准测试填报:已完成排查,正在推进整改。`,
         nextSteps: '下季度完成整改销项。',
       }));
-      queue.push({ path: `/v1/plans/${PLAN}/periods/${period}/reports/${unit}`, token: tokens.get(unit)!, body: JSON.stringify({ entries }) });
+      // The 总结报告 is submitted with its narrative (all four sections), as units must.
+      const narrative = period === 'summary' ? { narrative: { work: '基准测试:工作开展情况。', results: '主要成效。', problems: '存在问题。', nextSteps: '下步打算。' } } : {};
+      queue.push({ path: `/v1/plans/${PLAN}/periods/${period}/reports/${unit}`, token: tokens.get(unit)!, body: JSON.stringify({ entries, ...narrative }) });
     }
   }
   const pairsAvailable = queue.length;

@@ -19,8 +19,12 @@ import { reminderRoutes } from './modules/reminders/reminders.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
 import { overviewRoutes } from './modules/overview/overview.routes.js';
 import { documentRoutes } from './modules/documents/documents.routes.js';
+import { dossierRoutes } from './modules/dossier/dossier.routes.js';
 import { assessmentRoutes } from './modules/assessment/assessment.routes.js';
 import { targetsRoutes } from './modules/targets/targets.routes.js';
+import { leadRoutes } from './modules/lead/lead.routes.js';
+import { attachmentRoutes } from './modules/attachments/attachments.routes.js';
+import { attachmentLimitsPlugin } from './modules/attachments/attachment-uploads.js';
 import { testReminderRoutes } from './modules/reminders/test-reminder.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { accountRoutes } from './modules/auth/accounts.routes.js';
@@ -52,7 +56,7 @@ export interface AppDependencies {
 }
 
 export type AppConfig = Pick<Config, 'logLevel'> &
-  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir' | 'mailFrom' | 'smtpUrl' | 'queuePrefix'>>;
+  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir' | 'mailFrom' | 'smtpUrl' | 'queuePrefix' | 'attachmentMaxBytes' | 'attachmentsMaxBytesPerReport' | 'attachmentsMaxFilesPerReport'>>;
 
 /** Builds the whole service from its dependencies; never listens (src/server.ts does). */
 export async function buildApp(config: AppConfig, deps: AppDependencies) {
@@ -95,6 +99,9 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   await app.register(mail, { mailer: deps.mailer, smtpUrl: config.smtpUrl, from: config.mailFrom ?? DEFAULT_MAIL_FROM });
   await app.register(queue, { queue: deps.queue, officeEmail: config.officeEmail ?? null });
   await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
+  await app.register(attachmentLimitsPlugin, {
+    limits: { maxFileBytes: config.attachmentMaxBytes, maxBytesPerOwner: config.attachmentsMaxBytesPerReport, maxFilesPerOwner: config.attachmentsMaxFilesPerReport },
+  });
 
   await app.register(healthRoutes);
   await app.register(planRoutes);
@@ -104,9 +111,12 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port ?? 3000}`;
   await app.register(reportRoutes, { publicBaseUrl });
   await app.register(targetsRoutes, { publicBaseUrl });
+  await app.register(attachmentRoutes);
   await app.register(consolidatedRoutes);
+  await app.register(leadRoutes);
   await app.register(overviewRoutes);
   await app.register(documentRoutes);
+  await app.register(dossierRoutes);
   await app.register(assessmentRoutes);
   await app.register(testReminderRoutes, { publicBaseUrl });
   await app.register(tokenRoutes);

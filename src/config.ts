@@ -44,6 +44,9 @@ const envSchema = z.object({
   WEBHOOK_ALLOWED_NETWORKS: cidrList.default([]),
   TRUST_PROXY: trustProxy.default(false),
   WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  ATTACHMENTS_MAX_BYTES_PER_REPORT: z.coerce.number().int().min(1024).max(64 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
+  ATTACHMENTS_MAX_FILES_PER_REPORT: z.coerce.number().int().min(1).max(10_000).default(50),
 });
 
 export type Config = Readonly<{
@@ -71,6 +74,10 @@ export type Config = Readonly<{
   trustProxy: boolean | number | string;
   /** Write requests a token may make per minute before 429. */
   writesPerMinute: number;
+  /** Attachments (佐证材料): the largest file, and what one report (or lead opinions) may hold at once. */
+  attachmentMaxBytes: number;
+  attachmentsMaxBytesPerReport: number;
+  attachmentsMaxFilesPerReport: number;
 }>;
 
 export class ConfigError extends Error {
@@ -108,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowedNetworks: Object.freeze(values.WEBHOOK_ALLOWED_NETWORKS),
     trustProxy: values.TRUST_PROXY,
     writesPerMinute: values.WRITES_PER_MINUTE,
+    attachmentMaxBytes: values.ATTACHMENT_MAX_BYTES,
+    attachmentsMaxBytesPerReport: values.ATTACHMENTS_MAX_BYTES_PER_REPORT,
+    attachmentsMaxFilesPerReport: values.ATTACHMENTS_MAX_FILES_PER_REPORT,
   });
 }
 

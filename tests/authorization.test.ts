@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TokenRole } from '../src/modules/tokens/tokens.service.js';
 import { useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
+import { fileForm, png } from './helpers/files.js';
 
 /**
  * Authorization matrix: every route × role × own/other department.
@@ -41,6 +42,8 @@ interface RouteCase {
   /** The concrete URL for a request about `department` (ignored by routes without one). */
   url: (department: string) => string;
   body?: unknown;
+  /** Request headers beyond the token's (a multipart body's Content-Type). */
+  headers?: Record<string, string>;
   /** `public`: no token needed. */
   access: Access | 'public';
 }
@@ -75,6 +78,8 @@ const adminOnly: Access = { department: 'denied', office: 'denied', admin: 'allo
 const reports = '/v1/plans/{plan}/periods/{period}/reports/{department}';
 const targets = '/v1/plans/{plan}/years/{year}/targets/{department}';
 const consolidated = '/v1/plans/{plan}/periods/{period}/consolidated';
+const upload = fileForm('佐证.png', png());
+const led = '/v1/plans/{plan}/periods/{period}/led/{department}';
 
 const routes: RouteCase[] = [
   // Public: health, the OpenAPI document, the plan structure and the directory.
@@ -109,6 +114,12 @@ const routes: RouteCase[] = [
   route('POST', `${reports}/return`, officeOnly, { reason: '请补充' }),
   route('GET', `${reports}/history`, ownOnly),
 
+  // Attachments: the unit's own (the office any unit's); a download or removal is checked against the attachment's unit (404 for an unknown id).
+  { ...route('POST', `${reports}/attachments`, ownOnly), body: upload.payload, headers: upload.headers },
+  route('GET', `${reports}/attachments`, ownOnly),
+  route('GET', '/v1/attachments/{id}', anyToken),
+  route('DELETE', '/v1/attachments/{id}', anyToken),
+
   // Yearly targets: the same workflow under /years/{year}/targets; the office's list of a year.
   route('GET', targets, ownOnly),
   route('PUT', targets, ownOnly, { entries: [] }),
@@ -119,6 +130,15 @@ const routes: RouteCase[] = [
   route('GET', '/v1/plans/{plan}/years/{year}/targets', officeOnly),
   route('GET', '/v1/plans/{plan}/years/{year}/targets.csv', officeOnly),
   route('GET', '/v1/plans/{plan}/years/{year}/targets.xlsx', officeOnly),
+
+  // Lead departments: a unit reads the rows it leads and writes its opinions; the office any unit's.
+  route('GET', led, ownOnly),
+  route('GET', `${led}/opinions`, ownOnly),
+  route('PUT', `${led}/opinions`, ownOnly, { opinions: [] }),
+  route('POST', `${led}/opinions/submit`, ownOnly),
+  route('GET', `${led}/opinions/history`, ownOnly),
+  { ...route('POST', `${led}/opinions/attachments`, ownOnly), body: upload.payload, headers: upload.headers },
+  route('GET', `${led}/opinions/attachments`, ownOnly),
 
   // Consolidated reports.
   route('GET', consolidated, officeOnly),
@@ -145,6 +165,8 @@ const routes: RouteCase[] = [
     const chart = route('GET', `/v1/plans/{plan}/charts/{chart}.${format}`, officeOnly);
     return { ...chart, url: (department: string) => `${chart.url(department).replace('{chart}', 'timeliness')}?period=${PERIOD}` };
   }),
+  // The 台账 ZIP: the office any unit's or all; a unit its own (another unit's, by query, is 403: tests/dossier.test.ts).
+  { ...route('GET', '/v1/plans/{plan}/dossier.zip', ownOnly), url: (department: string) => `/v1/plans/${PLAN}/dossier.zip?department=${department}&period=${PERIOD}` },
 
   // Tokens and audit.
   route('GET', '/v1/tokens', adminOnly),
@@ -243,7 +265,7 @@ function request(r: RouteCase, department: string, headers: Record<string, strin
   return ctx.app.inject({
     method,
     url: r.url(department),
-    headers,
+    headers: { ...headers, ...r.headers },
     ...(r.body === undefined ? {} : { payload: r.body as object }),
   });
 }

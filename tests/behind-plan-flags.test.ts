@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { flagsOf, type PeriodResult } from '../src/modules/consolidated/flags.js';
 import type { Consolidated, Rollup } from '../src/modules/consolidated/rollup.js';
 import { testClock } from './helpers/clock.js';
+import { narrative } from './helpers/fixtures.js';
 import { useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
 
@@ -103,7 +104,7 @@ describe('flags over HTTP, in the consolidated report and the progress matrix', 
           ? { measureNo: 1, taskSeq: 1, ...row11, summary: '推进中。' }
           : { measureNo: task.measureNo, taskSeq: task.taskSeq, status: 'in_progress', progress: others, summary: '按计划推进。' },
       );
-    const put = await ctx.app.inject({ method: 'PUT', url: reportUrl(periodId, code), headers: headers[code], payload: { entries } });
+    const put = await ctx.app.inject({ method: 'PUT', url: reportUrl(periodId, code), headers: headers[code], payload: { entries, ...(periodId === 'summary' ? { narrative: narrative() } : {}) } });
     expect(put.statusCode, put.body).toBe(200);
     const post = await ctx.app.inject({ method: 'POST', url: `${reportUrl(periodId, code)}/submit`, headers: headers[code] });
     expect(post.statusCode, post.body).toBe(200);

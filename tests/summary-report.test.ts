@@ -8,7 +8,7 @@ import { testClock } from './helpers/clock.js';
 import { HOSTILE_TEXT, PLAN, seedCampaign, type Scenario } from './helpers/document-scenario.js';
 import { useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
-import { find, findAll, openOoxml, pngInfo, textOf, type XmlElement } from './helpers/xml.js';
+import { find, findAll, openOoxml, paragraphsOf, pngInfo, textOf, type XmlElement } from './helpers/xml.js';
 
 const clock = testClock('2018-01-02T09:00:00+08:00');
 const ctx = useTestApp({ clock });
@@ -30,11 +30,7 @@ async function download(period: string): Promise<Docx> {
   expect(response.statusCode, response.body).toBe(200);
   const docx = await openOoxml(response.rawPayload);
   const document = await docx.xml('word/document.xml');
-  const paragraphs = findAll(document, 'w:p').map((paragraph) => ({
-    style: find(paragraph, 'w:pStyle')?.attributes['w:val'],
-    text: findAll(paragraph, 'w:t').map(textOf).join(''),
-  }));
-  return { ...docx, body: response.rawPayload, document, paragraphs };
+  return { ...docx, body: response.rawPayload, document, paragraphs: paragraphsOf(document) };
 }
 
 /** The body text between a heading 1 and the next one. */
@@ -202,7 +198,7 @@ describe('the 总结报告 (.docx for the summary period)', () => {
     expect(overview).toContain('部署阶段（2017年3月1日至2017年3月31日）');
     expect(overview).toContain('整治阶段（2017年3月1日至2019年10月31日），其中深入整治（2017年3月1日至2018年3月31日）、深化提升（2018年4月1日至2019年10月31日）');
     expect(overview).toContain('总结阶段（2019年11月1日至2019年11月30日）');
-    expect(docx.paragraphs.filter((paragraph) => paragraph.style === 'Heading1').map((paragraph) => paragraph.text)).toEqual(['一、综合治理工作总体情况', '二、分类推进情况', '三、需关注事项']);
+    expect(docx.paragraphs.filter((paragraph) => paragraph.style === 'Heading1').map((paragraph) => paragraph.text)).toEqual(['一、综合治理工作总体情况', '二、分类推进情况', '三、需关注事项', '四、各单位总结情况']);
   });
 
   it('has a row for every progress period in its table (not the yearly targets), with the consolidated figures, and the two trend charts', async () => {
@@ -226,11 +222,13 @@ describe('the 总结报告 (.docx for the summary period)', () => {
     ]);
   });
 
-  it('then the summary period’s own 二 and 三', async () => {
+  it('then the summary period’s own 二 and 三, and 四 with the units’ 总结报告正文 (tests/summary-narrative.test.ts has the details)', async () => {
     const progress = section(docx, '二、分类推进情况').map((paragraph) => paragraph.text);
     expect(progress.some((line) => line.startsWith('工作进展：') && line.includes('市安全监管局：'))).toBe(true);
     expect(progress.some((line) => line.startsWith('推进情况：已完成，平均进度100%'))).toBe(true);
     expect(section(docx, '三、需关注事项').length).toBeGreaterThan(2);
+    const narratives = section(docx, '四、各单位总结情况').map((paragraph) => paragraph.text);
+    expect(narratives).toContain('【work-safety】重大危险源全部纳入在线监测。');
   });
 
   /*

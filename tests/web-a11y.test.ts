@@ -22,6 +22,9 @@ const pages: { name: string; path: string; as: Person }[] = [
   { name: '季度报送', path: `/reports/${PLAN}/${PERIOD}/${UNIT}`, as: 'department' },
   { name: '年度目标', path: `/targets/${PLAN}/${YEAR}/${UNIT}`, as: 'department' },
   { name: '历史版本', path: `/reports/${PLAN}/${PERIOD}/${UNIT}/history`, as: 'department' },
+  { name: '总结报告', path: `/reports/${PLAN}/summary/${UNIT}`, as: 'department' },
+  { name: '牵头汇总', path: `/lead/${PLAN}/${PERIOD}/${UNIT}`, as: 'department' },
+  { name: '台账下载', path: `/dossier/${PLAN}`, as: 'department' },
   { name: '报送期限', path: '/deadlines', as: 'department' },
   { name: '联络员登记', path: `/liaisons/${UNIT}`, as: 'department' },
   { name: '消息通知', path: '/notifications', as: 'department' },
@@ -35,6 +38,7 @@ const pages: { name: string; path: string; as: Person }[] = [
   { name: '联络员名册', path: '/office/roster', as: 'office' },
   { name: '操作记录', path: '/office/audit', as: 'office' },
   { name: '报送期限(办公室)', path: `/office/deadlines/${PLAN}`, as: 'office' },
+  { name: '台账下载(办公室)', path: `/dossier/${PLAN}`, as: 'office' },
   { name: '账号管理', path: '/office/accounts', as: 'admin' },
 ];
 

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('serving the web app', () => {
-  it.each(['/', '/sign-in?token=abc&next=%2Ftasks', '/tasks', '/reports/x/y/z', '/reports/x/y/z/history', '/targets/hazchem-2017/2018/work-safety', '/office/targets/hazchem-2017/2018', '/office/overview/hazchem-2017/2017Q3', '/liaisons/work-safety'])(
+  it.each(['/', '/sign-in?token=abc&next=%2Ftasks', '/tasks', '/reports/x/y/z', '/reports/x/y/z/history', '/targets/hazchem-2017/2018/work-safety', '/office/targets/hazchem-2017/2018', '/office/overview/hazchem-2017/2017Q3', '/liaisons/work-safety', '/lead/hazchem-2017/2019Q3/work-safety', '/dossier/hazchem-2017'])(
     'when the app is built, GET %s answers index.html, never cached',
     async (url) => {
       const response = await built.inject({ method: 'GET', url });

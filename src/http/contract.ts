@@ -2,7 +2,7 @@ import { errorCodes } from '../errors.js';
 import { PROBLEM_CONTENT_TYPE, problemDescriptions } from './problem.js';
 
 /** Response headers a route declares beyond the ones this module infers (see `completeContract`). */
-export type DeclaredHeader = 'ETag' | 'Location' | 'Set-Cookie' | 'Cache-Control';
+export type DeclaredHeader = 'ETag' | 'Location' | 'Set-Cookie' | 'Cache-Control' | 'Content-Disposition' | 'Content-Length' | 'X-Content-Type-Options';
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -53,6 +53,13 @@ const responseHeaders: Record<string, Json> = {
     required: true,
     schema: { type: 'string', examples: ['private, no-cache'] },
   },
+  'Content-Disposition': {
+    description: 'A download, with its file name: an ASCII fallback in filename and the exact (Chinese) name in filename* (RFC 6266, RFC 8187).',
+    required: true,
+    schema: { type: 'string', pattern: '^attachment; ', examples: ["attachment; filename=\"_________.pdf\"; filename*=UTF-8''%E7%9B%91%E7%AE%A1%E4%BA%BA%E5%91%98%E9%85%8D%E5%A4%87%E6%83%85%E5%86%B5.pdf"] },
+  },
+  'Content-Length': { description: 'The size of the body in bytes.', required: true, schema: { type: 'integer', minimum: 0 } },
+  'X-Content-Type-Options': { description: '`nosniff`: browsers take the Content-Type as given, never guess from the bytes.', required: true, schema: { type: 'string', enum: ['nosniff'] } },
   'Set-Cookie': {
     description: 'The session cookie `hazchem_session` (HttpOnly; SameSite=Lax; Path=/; Secure over https), or its removal on sign-out.',
     required: true,

@@ -61,10 +61,19 @@ export const neutralise = (cell: Cell): Cell => (typeof cell === 'string' && FOR
 
 /** CSV with a UTF-8 byte-order mark, so Excel opens the Chinese text correctly. XLSX needs no neutralising: its cells are typed strings. */
 export function toCsv<Row>(sheet: Sheet<Row>, timeZone = SPREADSHEET_TIME_ZONE): Buffer {
+  return Buffer.from(csvPart(sheet.columns, sheet.rows, { first: true, timeZone }), 'utf8');
+}
+
+/**
+ * CSV lines of `rows`, cells written as toCsv writes them, for a CSV too long to hold that is
+ * written in parts; the `first` part starts with the byte-order mark and the header line.
+ */
+export function csvPart<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { first: boolean; timeZone?: string }): string {
+  const timeZone = options.timeZone ?? SPREADSHEET_TIME_ZONE;
   const text = (cell: Cell) => (cell instanceof Date ? formatInZone(cell, timeZone) : neutralise(cell));
-  const records = sheet.rows.map((row) => sheet.columns.map((column) => text(column.value(row)) ?? ''));
-  const csv = stringify([sheet.columns.map((column) => column.header), ...records]);
-  return Buffer.from(`\uFEFF${csv}`, 'utf8');
+  const records = rows.map((row) => columns.map((column) => text(column.value(row)) ?? ''));
+  const csv = stringify(options.first ? [columns.map((column) => column.header), ...records] : records);
+  return options.first ? `\uFEFF${csv}` : csv;
 }
 
 export interface WorkbookOptions {
@@ -82,13 +91,20 @@ export async function toXlsx(sheets: Sheet<any>[], options: WorkbookOptions = {}
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
+/**
+ * `Content-Disposition: attachment` for a file name that may be Chinese or come from a user: an
+ * ASCII fallback in `filename` (anything else, quotes and backslashes become _) and the exact name
+ * in `filename*` (RFC 6266 §4.3, RFC 8187 §3.2: UTF-8, percent-encoding all but attr-char).
+ */
+export function contentDisposition(fileName: string): string {
+  const asciiName = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
+}
+
 /** Sends a download; the Chinese file name goes in filename* (RFC 6266 / RFC 8187). */
 export function sendFile(reply: FastifyReply, contentType: string, fileName: string, body: Buffer) {
-  const asciiName = fileName.replace(/[^\x20-\x7e]/g, '_');
-  return reply
-    .type(contentType)
-    .header('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-    .send(body);
+  return reply.type(contentType).header('content-disposition', contentDisposition(fileName)).send(body);
 }
 
 type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { Cell, Sheet } from './exports.js';
-import { fitWidth, LINE_HEIGHT, linesIn, MAX_ROW_HEIGHT, minutesInZone, rowHeight, wallClock } from './print-layout.js';
+import { DEFAULT_MAX_COLUMN_WIDTH, fitWidth, LINE_HEIGHT, linesIn, MAX_ROW_HEIGHT, MIN_COLUMN_WIDTH, minutesInZone, rowHeight, wallClock } from './print-layout.js';
 
 /** The plans' reporting time zone (reportingRule.timeZone of every seeded and copied plan): the zone dates are shown in. */
 export const SPREADSHEET_TIME_ZONE = 'Asia/Shanghai';
@@ -39,15 +39,12 @@ const cellText = (cell: Cell, timeZone: string) => (cell === null || cell === un
 /** Text a larger font takes more digit widths for: lines of a title across the whole table. */
 const linesAt = (text: string, size: number, width: number) => linesIn(text, (width * 11) / size);
 
-/** Adds `sheet` to `workbook` laid out for printing: titled, A4 landscape, header row repeated and frozen, rows tall enough for their text. */
-export function addPrintSheet(workbook: ExcelJS.Workbook, sheet: Sheet<any>, options: { timeZone: string; generatedAt?: Date }) {
-  const { timeZone } = options;
-  const values = sheet.rows.map((row) => sheet.columns.map((column) => column.value(row)));
-  const texts = values.map((cells) => cells.map((cell) => cellText(cell, timeZone)));
-  const widths = sheet.columns.map((column, index) => fitWidth([column.header, ...texts.map((cells) => cells[index]!)], column.width));
+type Layout = Pick<Sheet<any>, 'name' | 'title' | 'subtitle' | 'columns'>;
+
+/** A titled worksheet for printing: A4 landscape, header row repeated on each page and frozen, title and subtitle across the table. */
+function openPrintSheet(workbook: ExcelJS.Workbook, sheet: Layout, widths: number[], options: { timeZone: string; generatedAt?: Date | undefined }) {
   const tableWidth = widths.reduce((sum, width) => sum + width, 0);
   const columns = sheet.columns.length;
-
   const worksheet = workbook.addWorksheet(sheet.name, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: XLSX_HEADER_ROW, topLeftCell: `A${XLSX_HEADER_ROW + 1}` }],
     pageSetup: { ...PAGE_SETUP, printTitlesRow: `${XLSX_HEADER_ROW}:${XLSX_HEADER_ROW}` },
@@ -63,7 +60,7 @@ export function addPrintSheet(workbook: ExcelJS.Workbook, sheet: Sheet<any>, opt
     row.height = Math.min(MAX_ROW_HEIGHT, linesAt(text, size, tableWidth) * size * 1.4 + 6);
     if (columns > 1) worksheet.mergeCells(rowNumber, 1, rowNumber, columns);
   };
-  const generated = options.generatedAt ? `生成于 ${minutesInZone(options.generatedAt, timeZone)}` : '';
+  const generated = options.generatedAt ? `生成于 ${minutesInZone(options.generatedAt, options.timeZone)}` : '';
   banner(XLSX_TITLE_ROW, sheet.title ?? sheet.name, TITLE_SIZE, true);
   banner(XLSX_SUBTITLE_ROW, [sheet.subtitle, generated].filter(Boolean).join(' · '), SUBTITLE_SIZE, false);
 
@@ -76,18 +73,64 @@ export function addPrintSheet(workbook: ExcelJS.Workbook, sheet: Sheet<any>, opt
     cell.border = BORDER;
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   });
+  return worksheet;
+}
 
-  values.forEach((cells, index) => {
-    const row = worksheet.addRow(cells.map((cell) => (cell instanceof Date ? wallClock(cell, timeZone) : cell ?? null)));
-    row.height = rowHeight(texts[index]!.map((text, column) => ({ text, width: widths[column]! })), LINE_HEIGHT);
-    for (let column = 1; column <= columns; column += 1) {
-      const cell = row.getCell(column);
-      cell.border = BORDER;
-      cell.alignment = { wrapText: true, vertical: 'top' };
-      if (cells[column - 1] instanceof Date) cell.numFmt = DATE_FORMAT;
+/**
+ * A streamed row's cells share these style objects: exceljs recognises a style object it has seen
+ * (a WeakMap) instead of serialising it again for every cell, most of a long sheet’s time.
+ * Never modified: in-memory sheets, which `decorate` may restyle cell by cell, get their own.
+ */
+const SHARED_CELL: Partial<ExcelJS.Style> = { border: BORDER, alignment: { wrapText: true, vertical: 'top' } };
+const SHARED_DATE_CELL: Partial<ExcelJS.Style> = { ...SHARED_CELL, numFmt: DATE_FORMAT };
+
+/** Appends one table row: bordered, wrapped, dates as date cells in the zone, as tall as its text. */
+function addTableRow(worksheet: ExcelJS.Worksheet, cells: Cell[], texts: string[], widths: number[], timeZone: string, shareStyles = false) {
+  const row = worksheet.addRow(cells.map((cell) => (cell instanceof Date ? wallClock(cell, timeZone) : cell ?? null)));
+  row.height = rowHeight(texts.map((text, column) => ({ text, width: widths[column]! })), LINE_HEIGHT);
+  for (let column = 1; column <= cells.length; column += 1) {
+    const cell = row.getCell(column);
+    const isDate = cells[column - 1] instanceof Date;
+    if (shareStyles) {
+      cell.style = isDate ? SHARED_DATE_CELL : SHARED_CELL;
+      continue;
     }
-  });
+    cell.border = BORDER;
+    cell.alignment = { wrapText: true, vertical: 'top' };
+    if (isDate) cell.numFmt = DATE_FORMAT;
+  }
+  return row;
+}
 
+/** Adds `sheet` to `workbook` laid out for printing: titled, A4 landscape, header row repeated and frozen, rows tall enough for their text. */
+export function addPrintSheet(workbook: ExcelJS.Workbook, sheet: Sheet<any>, options: { timeZone: string; generatedAt?: Date }) {
+  const { timeZone } = options;
+  const values = sheet.rows.map((row) => sheet.columns.map((column) => column.value(row)));
+  const texts = values.map((cells) => cells.map((cell) => cellText(cell, timeZone)));
+  const widths = sheet.columns.map((column, index) => fitWidth([column.header, ...texts.map((cells) => cells[index]!)], column.width));
+  const worksheet = openPrintSheet(workbook, sheet, widths, options);
+  values.forEach((cells, index) => addTableRow(worksheet, cells, texts[index]!, widths, timeZone));
   sheet.decorate?.(worksheet, XLSX_HEADER_ROW + 1);
   return worksheet;
+}
+
+/**
+ * The same print-ready sheet in a streaming workbook (exceljs stream.xlsx.WorkbookWriter), for
+ * tables too long to hold: each row is written out as it is added. The rows are not known in
+ * advance, so each column is as wide as it declares (`width`, or the default maximum).
+ */
+export function streamPrintSheet<Row>(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: Omit<Sheet<Row>, 'rows' | 'decorate'>, options: { timeZone: string; generatedAt?: Date }) {
+  const { timeZone } = options;
+  const widths = sheet.columns.map((column) => Math.max(column.width ?? DEFAULT_MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH));
+  const worksheet = openPrintSheet(workbook, sheet, widths, options);
+  for (let number = XLSX_TITLE_ROW; number <= XLSX_HEADER_ROW; number += 1) worksheet.getRow(number).commit();
+  return {
+    add(row: Row) {
+      const cells = sheet.columns.map((column) => column.value(row));
+      // A date cell is one line (yyyy-mm-dd hh:mm): its text is not needed for the row's height.
+      const texts = cells.map((cell) => (cell instanceof Date ? '' : cellText(cell, timeZone)));
+      addTableRow(worksheet, cells, texts, widths, timeZone, true).commit();
+    },
+    commit: () => worksheet.commit(),
+  };
 }

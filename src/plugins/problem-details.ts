@@ -94,11 +94,16 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppErr
   };
   reply.header('content-language', contentLanguage(language));
   varyOnLanguage(reply);
+  // Refused before its body was read (an upload over the limit): close the connection once the
+  // answer is out, so a client still sending is not kept waiting and the server can shut down.
+  if (request.raw.complete === false && hasBody(request)) reply.header('connection', 'close');
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   // RFC 6750 §3: a 401 names the scheme the client should use.
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="hazchem-tracker"');
   return reply.status(status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(problem);
 }
+
+const hasBody = (request: FastifyRequest) => Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
 
 /** Adds Accept-Language to Vary (RFC 9110 §12.5.5), keeping what is there: caches keep both languages apart. */
 function varyOnLanguage(reply: FastifyReply) {

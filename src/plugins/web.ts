@@ -13,7 +13,7 @@ export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.m
  * takes over. Everything else (/v1, /docs, /openapi.json, /healthz, /readyz, /admin) is untouched
  * and unknown paths stay 404 problems.
  */
-export const WEB_ROUTES = ['/', '/sign-in', '/tasks', '/deadlines', '/notifications', '/reports/*', '/targets/*', '/liaisons/*', '/office/*'];
+export const WEB_ROUTES = ['/', '/sign-in', '/tasks', '/deadlines', '/notifications', '/reports/*', '/targets/*', '/liaisons/*', '/lead/*', '/dossier/*', '/office/*'];
 
 export interface WebOptions {
   /** The built app (index.html + assets/); tests point it elsewhere. */

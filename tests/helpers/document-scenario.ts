@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { TestClock } from './clock.js';
+import { narrative } from './fixtures.js';
 import { bearer } from './tokens.js';
 
 /*
@@ -98,7 +99,9 @@ export async function seedCampaign(app: App, clock: TestClock): Promise<Scenario
       const status = entry.status ?? (entry.progress === 100 ? 'completed' : 'in_progress');
       return { measureNo: task.measureNo, taskSeq: task.taskSeq, summary: `按计划推进措施${task.measureNo}。`, ...entry, status };
     });
-    const saved = await app.inject({ method: 'PUT', url: url(period, unit), headers: await as(unit), payload: { entries } });
+    // The 总结报告 also carries its 正文, each unit's marked with its code.
+    const payload = { entries, ...(period === 'summary' ? { narrative: narrative(`【${unit}】`) } : {}) };
+    const saved = await app.inject({ method: 'PUT', url: url(period, unit), headers: await as(unit), payload });
     expect(saved.statusCode, saved.body).toBe(200);
     const submitted = await app.inject({ method: 'POST', url: `${url(period, unit)}/submit`, headers: await as(unit) });
     expect(submitted.statusCode, submitted.body).toBe(200);

@@ -54,3 +54,10 @@ export function pngInfo(body: Buffer) {
   const signature = body.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   return { signature, width: body.readUInt32BE(16), height: body.readUInt32BE(20) };
 }
+
+/** A .docx body's paragraphs in document order, each with its style id and text. */
+export const paragraphsOf = (document: XmlElement): { style: string | undefined; text: string }[] =>
+  findAll(document, 'w:p').map((paragraph) => ({
+    style: find(paragraph, 'w:pStyle')?.attributes['w:val'],
+    text: findAll(paragraph, 'w:t').map(textOf).join(''),
+  }));

@@ -14,6 +14,8 @@ const History = lazy(() => import('./pages/department/history/HistoryPage'));
 const Deadlines = lazy(() => import('./pages/department/deadlines/DeadlinesPage'));
 const Liaisons = lazy(() => import('./pages/department/liaisons/LiaisonsPage'));
 const Notifications = lazy(() => import('./pages/department/notifications/NotificationsPage'));
+const Lead = lazy(() => import('./pages/department/lead/LeadPage'));
+const Dossier = lazy(() => import('./pages/dossier/DossierPage'));
 const Overview = lazy(() => import('./pages/office/overview/OverviewPage'));
 const Progress = lazy(() => import('./pages/office/progress/ProgressPage'));
 const Charts = lazy(() => import('./pages/office/charts/ChartsPage'));
@@ -57,6 +59,9 @@ export const router = createBrowserRouter([
       { path: '/reports/:plan/:period/:department/history', element: page(History, ANYONE) },
       // A year's targets: the report page with the targets' labels (README: Yearly targets).
       { path: '/targets/:plan/:year/:department', element: page(Report, ANYONE) },
+      // 牵头汇总: a lead department's opinions on the rows it leads (the office may enter them on its behalf).
+      { path: '/lead/:plan/:period/:department', element: page(Lead, ANYONE) },
+      { path: '/dossier/:plan', element: page(Dossier, ANYONE) },
       { path: '/deadlines', element: page(Deadlines, ['department']) },
       { path: '/liaisons/:department', element: page(Liaisons, ANYONE) },
       { path: '/notifications', element: page(Notifications, ['department']) },

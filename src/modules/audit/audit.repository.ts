@@ -13,7 +13,9 @@ export async function insertAudit(db: Queryable, row: NewAuditRow): Promise<void
 /** Entity types whose id is a unit's code. */
 const UNIT_ENTITIES: AuditEntityType[] = ['liaisons', 'webhook'];
 /** Entity types whose id has the period second (`plan/period[/unit]`). */
-const PERIOD_ENTITIES: AuditEntityType[] = ['report', 'period'];
+const PERIOD_ENTITIES: AuditEntityType[] = ['report', 'period', 'lead-opinions', 'attachment'];
+/** Entity types whose id is `plan/period/unit` (an attachment's goes on: `plan/period/unit/id`). */
+const UNIT_PERIOD_ENTITIES: AuditEntityType[] = ['report', 'lead-opinions', 'attachment'];
 
 export interface AuditFilter {
   entityType?: AuditEntityType | undefined;
@@ -40,7 +42,7 @@ export function listAudit(db: Queryable, filter: AuditFilter) {
     filter.department
       ? or(
           and(inArray(auditLog.entityType, UNIT_ENTITIES), eq(auditLog.entityId, filter.department)),
-          and(eq(auditLog.entityType, 'report'), sql`split_part(${auditLog.entityId}, '/', 3) = ${filter.department}`),
+          and(inArray(auditLog.entityType, UNIT_PERIOD_ENTITIES), sql`split_part(${auditLog.entityId}, '/', 3) = ${filter.department}`),
         )
       : undefined,
     filter.period

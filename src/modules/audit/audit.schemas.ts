@@ -4,7 +4,7 @@ import { text } from '../../http/text.js';
 
 /** What the audit log records; `AuditEvent` (audit.service.ts) only accepts these, so the contract cannot drift. */
 export const auditEntityTypeSchema = z
-  .enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'reminder', 'webhook', 'plan', 'account', 'sign-in-link', 'assessment-rubric'])
+  .enum(['report', 'liaisons', 'period', 'token', 'reminder-policy', 'reminder', 'webhook', 'plan', 'account', 'sign-in-link', 'assessment-rubric', 'lead-opinions', 'attachment'])
   .meta({ id: 'AuditEntityType' });
 export const auditActionSchema = z
   .enum([
@@ -25,7 +25,11 @@ export const auditActionSchema = z
     'account.create',
     'account.delete',
     'sign-in-link.issue',
+    'attachment.add',
+    'attachment.remove',
     'assessment-rubric.set',
+    'lead_opinions.save',
+    'lead_opinions.submit',
   ])
   .meta({ id: 'AuditAction' });
 export const actorRoleSchema = z.enum(['department', 'office', 'admin', 'system']).describe('system: the command line or the service itself');
@@ -40,8 +44,8 @@ export const auditQuerySchema = z.object({
   entityId: text(200).optional().describe('e.g. hazchem-2017/2017Q3/work-safety'),
   action: auditActionSchema.optional(),
   actorDepartment: text(100).optional(),
-  department: text(100).optional().describe('Rows about this unit: its reports, liaisons (test reminders included) and webhook'),
-  period: text(20).optional().describe('Rows about this period (e.g. 2017Q3): its reports and its deadline'),
+  department: text(100).optional().describe('Rows about this unit: its reports, lead opinions, liaisons (test reminders included) and webhook'),
+  period: text(20).optional().describe('Rows about this period (e.g. 2017Q3): its reports, lead opinions and its deadline'),
   from: boundedInstant().optional(),
   to: boundedInstant().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -4,10 +4,11 @@ import { shorten } from '../../http/print-layout.js';
 import type { DepartmentRef } from '../plans/plans.service.js';
 import { periodLabel } from '../periods/period-label.js';
 import type { ConsolidatedReport } from './consolidated.service.js';
-import { chineseNumber, flagLabel, flagLines, rollupStatusText, TASK_STATUS_LABEL } from './labels.js';
-import type { ReportStatus, UnitLine } from './rollup.js';
+import { chineseNumber, flagLabel, flagLines, REPORT_STATUS_LABEL, rollupStatusText, TASK_STATUS_LABEL } from './labels.js';
+import type { UnitLine } from './rollup.js';
+import { opinionLines } from '../lead/opinion-lines.js';
+import { narrativesSheet } from './narratives.export.js';
 
-const reportStatusLabel: Record<ReportStatus, string> = { not_started: '未填报', draft: '草稿', submitted: '已报送', accepted: '已采纳', returned: '已退回' };
 const roleLabel = { lead: '牵头', responsible: '负责' } as const;
 
 /** A 牵头部门 / 负责部门 cell as the 分工表 prints it, 等 included; an empty cell stays empty. */
@@ -43,7 +44,7 @@ const taskRows = (report: ConsolidatedReport): TaskRow[] =>
 
 const unitRows = (rows: TaskRow[]): UnitRow[] => rows.flatMap((row) => row.task.units.map((line) => ({ ...row, line })));
 
-/** One row per unit and task row: the flat form for CSV and pivot tables; 标记 repeats the row's flags. */
+/** One row per unit and task row: the flat form for CSV and pivot tables; 牵头部门意见 and 标记 repeat the row's. */
 export function unitSheet(name: string, rows: UnitRow[], print: Pick<Sheet, 'title' | 'subtitle'> = {}): Sheet<UnitRow> {
   return {
     name,
@@ -56,7 +57,7 @@ export function unitSheet(name: string, rows: UnitRow[], print: Pick<Sheet, 'tit
       { header: '单位代码', width: 16, value: (row) => row.line.department.code },
       { header: '单位', width: 14, value: (row) => row.line.department.name },
       { header: '职责', width: 8, value: (row) => roleLabel[row.line.role] + (row.line.via ? `(${row.line.via.name})` : '') },
-      { header: '报送状态', width: 8, value: (row) => reportStatusLabel[row.line.reportStatus] },
+      { header: '报送状态', width: 8, value: (row) => REPORT_STATUS_LABEL[row.line.reportStatus] },
       { header: '是否逾期', width: 6, value: (row) => lateText(row.line) },
       { header: '进展状态', width: 8, value: (row) => (row.line.entry ? TASK_STATUS_LABEL[row.line.entry.status] : '') },
       { header: '进度(%)', width: 6, value: (row) => row.line.entry?.progress },
@@ -64,6 +65,7 @@ export function unitSheet(name: string, rows: UnitRow[], print: Pick<Sheet, 'tit
       { header: '存在问题', width: 22, value: (row) => row.line.entry?.problems },
       { header: '下步计划', width: 22, value: (row) => row.line.entry?.nextSteps },
       { header: '指标', width: 18, value: (row) => metricsText(row.line.entry?.metrics) },
+      { header: '牵头部门意见', width: 30, value: (row) => opinionLines(row.task.leadOpinions) },
       { header: '标记', width: 20, value: (row) => flagLines(row.task.flags) },
     ],
   };
@@ -96,6 +98,7 @@ function tableSheet(report: ConsolidatedReport): Sheet<TaskRow> {
             .map((line) => `${line.department.name}:${TASK_STATUS_LABEL[line.entry!.status]} ${line.entry!.progress}% ${line.entry!.summary}`)
             .join('\n'),
       },
+      { header: '牵头部门意见', width: 36, value: (row) => opinionLines(row.task.leadOpinions) },
       { header: '标记', width: 24, value: (row) => flagLines(row.task.flags) },
     ],
   };
@@ -156,6 +159,7 @@ export function consolidatedWorkbook(report: ConsolidatedReport): Sheet<any>[] {
     tableSheet(report),
     missingSheet(report),
     concernsSheet(report),
+    ...(report.narratives ? [narrativesSheet({ ...report, narratives: report.narratives })] : []),
     ...categories.map((category) => {
       const title = `(${chineseNumber(category.ordinal)})${category.title}`;
       return unitSheet(title.slice(0, 31), unitRows(rows.filter((row) => row.measure.category.ordinal === category.ordinal)), { title, subtitle: subtitleOf(report) });

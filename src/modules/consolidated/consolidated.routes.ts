@@ -28,7 +28,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getConsolidatedReport',
         summary: 'Consolidated report of a period (office)',
         description:
-          'Every measure and task row with each carrying unit’s report, a roll-up per row and per measure (counting submitted and accepted reports), and the submission totals with the missing units. Also as .csv and .xlsx.',
+          'Every measure and task row with each carrying unit’s report, a roll-up per row and per measure (counting submitted and accepted reports), and the submission totals with the missing units; for the summary period also each unit’s 总结报告正文 (`narratives`). Also as .csv and .xlsx.',
         response: { 200: consolidatedSchema, ...notModifiedResponse, ...errors },
       },
     },
@@ -55,7 +55,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getConsolidatedReportXlsx',
       summary: 'Consolidated report as an Excel workbook laid out like the 分工表 (office)',
       description:
-        'Print-ready (A4 landscape, titled with the period and deadline, header repeated on every page). Sheets: 分工表进展汇总 (the table with progress columns and 标记, the row’s behind-plan flags), 未报送单位, 需关注事项 (row flags and units missing twice), and one sheet per category.',
+        'Print-ready (A4 landscape, titled with the period and deadline, header repeated on every page). Sheets: 分工表进展汇总 (the table with progress columns and 标记, the row’s behind-plan flags), 未报送单位, 需关注事项 (row flags and units missing twice), for the summary period 总结报告正文 (each unit’s narrative, in official order), and one sheet per category.',
     },
     load: (request) => service.consolidated(app.db, request.params.plan, request.params.period),
     fileName,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { periodParamsSchema, periodSchema } from '../periods/periods.schemas.js';
 import { categorySchema, departmentRefSchema, planCodeSchema } from '../plans/plans.schemas.js';
-import { entrySchema, reportStatusSchema, taskStatusSchema } from '../reports/reports.schemas.js';
+import { entrySchema, narrativeSchema, reportStatusSchema, taskStatusSchema } from '../reports/reports.schemas.js';
 
 export const rollupSchema = z
   .object({
@@ -45,6 +45,16 @@ const unitLineSchema = z.object({
   entry: entrySchema.nullable().describe('The unit’s entry for this row, once submitted'),
 });
 
+export const leadOpinionLineSchema = z
+  .object({
+    department: departmentRefSchema,
+    status: taskStatusSchema,
+    progress: z.number().int(),
+    assessment: z.string(),
+    submittedAt: z.iso.datetime({ offset: true }).describe('When the lead submitted these opinions'),
+  })
+  .meta({ id: 'LeadOpinionLine', examples: [{ department: { code: 'work-safety', name: '市安全监管局' }, status: 'in_progress', progress: 70, assessment: '各负责部门均已制定配套政策。', submittedAt: '2018-07-12T10:00:00+08:00' }] });
+
 export const totalsSchema = z
   .object({
     expected: z.number().int().describe('Units that carry at least one required row'),
@@ -84,11 +94,16 @@ export const consolidatedSchema = z
             rollup: rollupSchema,
             flags: z.array(rowFlagSchema).describe('Behind-plan flags of the row in this period (README: Behind-plan flags)'),
             units: z.array(unitLineSchema),
+            leadOpinions: z.array(leadOpinionLineSchema).describe('The lead departments’ opinions (牵头汇总意见) on the row as last submitted, in official order'),
           }),
         ),
       }),
     ),
     unitFlags: z.array(unitFlagSchema).describe('Expected units missing this period and the previous one, in official order'),
+    narratives: z
+      .array(z.object({ department: departmentRefSchema, reportStatus: reportStatusSchema, narrative: narrativeSchema }))
+      .optional()
+      .describe('The summary period only (absent on quarters): each unit’s 总结报告正文 whose report the office sees (submitted, accepted or returned), in official order'),
   })
   .meta({ id: 'ConsolidatedReport' });
 

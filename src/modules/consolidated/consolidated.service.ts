@@ -8,7 +8,10 @@ import { periodView, requireProgressPeriod } from '../periods/periods.service.js
 import { taskKey } from '../reports/carried-tasks.js';
 import { listReportsOfPeriods, periodReportsVersion } from '../reports/reports.repository.js';
 import { flagsOf, type PeriodResult, type RowFlag, type UnitFlag } from './flags.js';
+import { narrativesOf, type UnitNarrative } from './narratives.js';
 import { consolidatePeriod, type Consolidated } from './rollup.js';
+import { listSubmittedOpinions, opinionSetsVersion } from '../lead/lead.repository.js';
+import { opinionsByRow, type LeadOpinionLine } from '../lead/opinion-lines.js';
 
 /** Flags look back this many periods (the period itself and the two before it). */
 const FLAG_WINDOW = 3;
@@ -22,8 +25,10 @@ export function rectificationEndsOn(plan: Pick<Plan, 'reportingRule'>, phases: r
 /** One period's consolidation with its behind-plan flags on the rows, and its units flagged. */
 export type FlaggedPeriod = Omit<Consolidated, 'measures'> & {
   period: PeriodRow;
-  measures: (Omit<Consolidated['measures'][number], 'tasks'> & { tasks: (Consolidated['measures'][number]['tasks'][number] & { flags: RowFlag[] })[] })[];
+  measures: (Omit<Consolidated['measures'][number], 'tasks'> & { tasks: (Consolidated['measures'][number]['tasks'][number] & { flags: RowFlag[]; leadOpinions: LeadOpinionLine[] })[] })[];
   unitFlags: UnitFlag[];
+  /** The summary period only: each unit's 总结报告正文, in official order. */
+  narratives?: UnitNarrative[];
 };
 
 export interface PlanHistory {
@@ -59,36 +64,48 @@ async function selectPeriods(db: Queryable, planCode: string, options: HistoryOp
 export async function consolidatedHistory(db: Queryable, planCode: string, options: HistoryOptions = {}): Promise<PlanHistory> {
   const [{ structure, read, returned }, directory] = await Promise.all([selectPeriods(db, planCode, options), loadDirectory(db)]);
   const { plan } = structure;
-  const [phases, reports] = await Promise.all([listPhases(db, plan.id), listReportsOfPeriods(db, plan.id, read.map((period) => period.id))]);
+  const readIds = read.map((period) => period.id);
+  const [phases, reports, submittedOpinions] = await Promise.all([listPhases(db, plan.id), listReportsOfPeriods(db, plan.id, readIds), listSubmittedOpinions(db, plan.id, readIds)]);
   const rectificationEnd = rectificationEndsOn(plan, phases);
 
   const results: PeriodResult[] = [];
   const flagged: FlaggedPeriod[] = [];
   for (const period of read) {
-    const result = consolidatePeriod(structure, directory, reports.filter((report) => report.periodId === period.id));
+    const ofPeriod = reports.filter((report) => report.periodId === period.id);
+    const result = consolidatePeriod(structure, directory, ofPeriod);
     results.push({ period, result });
     const flags = flagsOf(results.slice(-FLAG_WINDOW), rectificationEnd);
+    // The lead departments' last submitted opinions on each row (src/modules/lead).
+    const opinions = opinionsByRow(structure, directory, submittedOpinions.filter((set) => set.periodId === period.id), plan.reportingRule.timeZone);
     flagged.push({
       ...result,
       period,
       measures: result.measures.map((measure) => ({
         ...measure,
-        tasks: measure.tasks.map((task) => ({ ...task, flags: flags.rows.get(taskKey({ measureNo: measure.no, taskSeq: task.seq })) ?? [] })),
+        tasks: measure.tasks.map((task) => {
+          const key = taskKey({ measureNo: measure.no, taskSeq: task.seq });
+          return { ...task, flags: flags.rows.get(key) ?? [], leadOpinions: opinions.get(key) ?? [] };
+        }),
       })),
       unitFlags: flags.units,
+      ...(period.kind === 'summary' ? { narratives: narrativesOf(structure, directory, ofPeriod) } : {}),
     });
   }
   return { plan, structure, directory, phases, periods: returned === 0 ? [] : flagged.slice(-returned) };
 }
 
 /**
- * A key that changes whenever `consolidatedHistory` with the same options would: with any report
- * or deadline of the periods it reads. One query for the periods, one for the reports' version.
+ * A key that changes whenever `consolidatedHistory` with the same options would: with any report,
+ * lead opinion set or deadline of the periods it reads. One query for the periods, then one each for
+ * the reports' and the opinion sets' versions.
  */
 export async function historyVersion(db: Queryable, planCode: string, options: HistoryOptions = {}): Promise<string> {
   const { structure, read } = await selectPeriods(db, planCode, options);
   const deadlines = read.map((period) => `${period.id}:${period.dueAt.getTime()}`).join(',');
-  return `${structure.plan.code}|${options.upTo ?? ''}|${options.window ?? ''}|${deadlines}|${await periodReportsVersion(db, structure.plan.id, read.map((period) => period.id))}`;
+  const ids = read.map((period) => period.id);
+  // The lead departments' opinions are part of every row: a submission or revision changes the key too.
+  const [reports, opinions] = await Promise.all([periodReportsVersion(db, structure.plan.id, ids), opinionSetsVersion(db, structure.plan.id, ids)]);
+  return `${structure.plan.code}|${options.upTo ?? ''}|${options.window ?? ''}|${deadlines}|${reports}|${opinions}`;
 }
 
 export async function consolidated(db: Queryable, planCode: string, periodId: string) {

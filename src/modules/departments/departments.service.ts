@@ -69,6 +69,13 @@ export function assignmentsOf(structure: PlanStructure, department: Department):
   return [...byCell.values()].sort((a, b) => a.order - b.order).map((cell) => cell.assignment);
 }
 
+/**
+ * The rows a unit leads: those whose 牵头部门 cell names it directly. A collective in that cell
+ * (各区政府) makes no member a lead: a district does not read the other districts' reports.
+ */
+export const ledAssignments = (structure: PlanStructure, department: Department): Assignment[] =>
+  assignmentsOf(structure, department).filter((assignment) => assignment.role === 'lead' && assignment.via === null);
+
 interface IndexedCell {
   /** The cell's position in the table (measure, row, lead before responsible); unique per cell. */
   order: number;

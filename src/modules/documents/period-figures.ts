@@ -79,8 +79,11 @@ export const percent = (value: number | null) => (value === null ? NO_REPORT_LAB
  */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** Unit text as XML can carry it: the control characters dropped. */
+export const xmlSafe = (value: string) => value.replace(NOT_XML, '');
+
 /** Unit text for a document: control characters dropped, white space folded, cut after `max` characters with an ellipsis. */
-export const shorten = (value: string, max: number) => truncate(value.replace(NOT_XML, '').replace(/\s+/g, ' ').trim(), max);
+export const shorten = (value: string, max: number) => truncate(xmlSafe(value).replace(/\s+/g, ' ').trim(), max);
 
 /** Names joined with 、, at most `max` of them, then "等 N 个单位". */
 export function nameList(names: readonly string[], max: number): string {

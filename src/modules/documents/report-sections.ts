@@ -7,6 +7,7 @@ import { behindText, type BehindTarget } from './behind-targets.js';
 import { heading1, heading2, leadLine, text } from './gbt9704.js';
 import { chineseNumber, NO_REPORT_LABEL, TASK_STATUS_LABEL } from '../consolidated/labels.js';
 import { isCounted } from '../consolidated/rollup.js';
+import { opinionText } from '../lead/opinion-lines.js';
 import { nameList, percent, shorten, type Measure } from './period-figures.js';
 
 /*
@@ -17,6 +18,8 @@ import { nameList, percent, shorten, type Measure } from './period-figures.js';
 export const UNITS_PER_ROW = 6;
 export const TEXT_PER_UNIT = 60;
 export const NAMES_PER_LIST = 100;
+/** A lead department's opinion on a row is its own assessment of the whole row: longer than a unit's line, still bounded. */
+export const OPINION_TEXT = 300;
 
 type Task = Measure['tasks'][number];
 type Field = 'summary' | 'problems' | 'nextSteps';
@@ -51,16 +54,22 @@ function rowParagraphs(measure: Measure, task: Task): Paragraph[] {
   paragraphs.push(text([{ text: '推进情况：', bold: true }, { text: rowStatus(task) }]));
   const parts: [string, Field][] = [
     ['工作进展：', 'summary'],
-    // The lead departments' opinions on the row (牵头部门意见) belong here, after what the units
-    // report and before their problems, once the service collects them.
     ['存在问题：', 'problems'],
     ['下步计划：', 'nextSteps'],
   ];
   for (const [label, field] of parts) {
     const content = condensed(task.units, field);
     if (content) paragraphs.push(text([{ text: label, bold: true }, { text: content }]));
+    // The lead departments' opinions on the row come after what the units report, before their problems.
+    if (field === 'summary' && task.leadOpinions.length > 0) paragraphs.push(text([{ text: '牵头部门意见：', bold: true }, { text: leadOpinions(task) }]));
   }
   return paragraphs;
+}
+
+/** "市安全监管局：推进中，70%，…；市交通委：…。", each lead's assessment cut to OPINION_TEXT characters. */
+function leadOpinions(task: Task): string {
+  const shortened = (value: string) => shorten(value, OPINION_TEXT).replace(/[。；;]+$/, '');
+  return `${task.leadOpinions.map((line) => opinionText(line, shortened)).join('；')}。`;
 }
 
 /** 二、分类推进情况: per category （一）…, per measure "1. title", per row its status and what units wrote. */

@@ -8,6 +8,7 @@ import { blankLine, fontTableOverride, issuerLine, pageNumberFooters, paragraphS
 import { numbering, OVERVIEW_CHARTS, overviewSection } from './overview-section.js';
 import { chineseDate } from './period-figures.js';
 import { attentionSection, progressSection } from './report-sections.js';
+import { narrativeSection } from './narrative-section.js';
 import { behindTargets, targetsDue, type BehindTarget } from './behind-targets.js';
 import type { ReportEntry } from '../../db/schema/index.js';
 
@@ -84,6 +85,8 @@ export async function summaryReport(input: SummaryReportInput): Promise<Buffer> 
           ...first,
           ...progressSection(input.period),
           ...attentionSection(input.period, behindOf(input)),
+          // The 总结报告 compiles the units' 总结报告正文 (consolidatedHistory gives them on the summary period only).
+          ...(input.period.narratives ? narrativeSection(input.period.narratives) : []),
         ],
       },
     ],

@@ -35,19 +35,24 @@ export function validateEntries(context: EntryContext, entries: ReportEntry[]) {
     if (context.targets && entry.status === 'blocked') {
       errors.push({ path: `${path}.status`, message: { en: 'a target cannot be blocked: set the status expected at year end', zh: '年度目标不能设为受阻，请填写预期年底达到的状态' } });
     }
-    const expected = progressOfStatus[entry.status];
-    if (expected !== undefined && entry.progress !== expected) {
-      errors.push({
-        path: `${path}.progress`,
-        message: { en: `status ${entry.status} means progress ${expected}, not ${entry.progress}`, zh: `状态为 ${entry.status} 时进度应为 ${expected}，而不是 ${entry.progress}` },
-      });
-    }
+    const mismatch = progressMismatch(entry, path);
+    if (mismatch) errors.push(mismatch);
   });
   if (errors.length > 0) throw new AppError('UNPROCESSABLE', { en: `The entries cannot be saved: ${listed(errors, 'en')}`, zh: `填报内容无法保存：${listed(errors, 'zh')}` }, errors);
 }
 
+/** The error when an entry's progress contradicts its status (completed ⇒ 100, not_started ⇒ 0); `path` is the entry's. */
+export function progressMismatch(entry: Pick<ReportEntry, 'status' | 'progress'>, path: string): FieldError | undefined {
+  const expected = progressOfStatus[entry.status];
+  if (expected === undefined || entry.progress === expected) return undefined;
+  return {
+    path: `${path}.progress`,
+    message: { en: `status ${entry.status} means progress ${expected}, not ${entry.progress}`, zh: `状态为 ${entry.status} 时进度应为 ${expected}，而不是 ${entry.progress}` },
+  };
+}
+
 /** `detail` names the actual problems (the first few; `errors` has them all). */
-function listed(errors: FieldError[], language: Language, shown = 5) {
+export function listed(errors: FieldError[], language: Language, shown = 5) {
   if (language === 'zh') {
     const head = errors.slice(0, shown).map((error) => `${error.path}：${error.message.zh}`).join('；');
     return errors.length > shown ? `${head}；另有 ${errors.length - shown} 处` : head;

@@ -100,7 +100,8 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
         summary: resource.summary('save'),
         description:
           resource.preface +
-          'Replaces the entries. Allowed while the report is not started, a draft or returned. Send If-Match to avoid overwriting a newer version. Saved by the office, it is entered on the unit’s behalf (a report sent on paper) and marked enteredByOffice.',
+          'Replaces the entries. Allowed while the report is not started, a draft or returned. Send If-Match to avoid overwriting a newer version. Saved by the office, it is entered on the unit’s behalf (a report sent on paper) and marked enteredByOffice. ' +
+          'The summary period also takes `narrative`, the 总结报告正文 (four sections; left out, the stored one is kept); any other period refuses it (422 on body.narrative).',
         params: resource.params,
         headers: writeHeadersSchema,
         body: saveReportBodySchema,
@@ -108,8 +109,7 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
       },
     },
     async (request, reply) => {
-      const { entries } = request.body;
-      const report = await service.saveDraft(app.db, actorOf(request), app.clock.now(), addressOf(request), entries, request.headers['if-match']);
+      const report = await service.saveDraft(app.db, actorOf(request), app.clock.now(), addressOf(request), request.body, request.headers['if-match']);
       return reply.headers(withEtag(report)).send(report);
     },
   );
@@ -153,7 +153,7 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
     'submit',
     {
       description:
-        'From draft or returned. Every required row needs an entry. A submission after dueAt is accepted and marked late. Submitted by the office, it is entered on the unit’s behalf and marked enteredByOffice.',
+        'From draft or returned. Every required row needs an entry (422 on report.entries), and on the summary period every section of the narrative (422 on report.narrative.work, …). A submission after dueAt is accepted and marked late. Submitted by the office, it is entered on the unit’s behalf and marked enteredByOffice.',
       office: false,
     },
     async (request, actor, at, inTransaction) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { text } from '../../http/text.js';
 import { zodMessage } from '../../http/validation.js';
 import { periodIdSchema } from '../periods/periods.schemas.js';
+import { attachmentSchema } from '../attachments/attachments.schemas.js';
 import { departmentCodeSchema, departmentRefSchema, planCodeSchema } from '../plans/plans.schemas.js';
 
 export const TEXT_LIMIT = 5000;
@@ -31,8 +32,35 @@ export const entrySchema = z
   })
   .meta({ id: 'ReportEntry', examples: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }] });
 
+/** Each section of the 总结报告正文, in characters. */
+export const NARRATIVE_LIMIT = 20_000;
+const section = (what: string) => text(NARRATIVE_LIMIT, 0).describe(`${what}: plain paragraphs, a blank line between them; may be empty in a draft`);
+
+export const narrativeSchema = z
+  .strictObject({
+    work: section('工作开展情况'),
+    results: section('主要成效'),
+    problems: section('存在问题'),
+    nextSteps: section('下步打算'),
+  })
+  .meta({
+    id: 'SummaryNarrative',
+    description: 'The 总结报告正文 of the summary period: four sections, each required (non-empty) to submit.',
+    examples: [
+      {
+        work: '三年来，我局牵头开展危险化学品安全综合治理，完成全市危险化学品企业摸底排查。\n\n建立部门联合执法机制。',
+        results: '重大危险源全部纳入在线监测。',
+        problems: '基层专业监管力量仍然不足。',
+        nextSteps: '巩固治理成果，健全长效机制。',
+      },
+    ],
+  });
+
 export const saveReportBodySchema = z
   .strictObject({
+    narrative: narrativeSchema
+      .optional()
+      .describe('Only for the summary period (422 on body.narrative elsewhere). Replaces the stored narrative; left out, the stored one is kept.'),
     entries: z
       .array(entrySchema)
       .max(ENTRY_LIMIT)
@@ -88,6 +116,7 @@ export const reportSchema = z
     returnReason: z.string().nullable(),
     enteredByOffice: z.boolean().describe('The current version was entered by the office on the unit’s behalf (a report sent on paper)'),
     entries: z.array(entrySchema),
+    narrative: narrativeSchema.nullable().describe('The 总结报告正文 (summary period only; null until saved, and on every other period)'),
     tasks: z.array(carriedTaskSchema).describe('The rows this unit reports on'),
   })
   .meta({
@@ -107,6 +136,7 @@ export const reportSchema = z
         returnReason: null,
         enteredByOffice: false,
         entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }],
+        narrative: null,
         tasks: [{ measureNo: 1, taskSeq: 1, content: '加强负有危险化学品安全监管职责部门的监管力量,…', role: 'responsible', via: null, required: true }],
       },
     ],
@@ -124,8 +154,10 @@ export const versionSchema = z
     enteredByOffice: z.boolean().describe('This version was saved or submitted by the office on the unit’s behalf'),
     at: instant,
     entries: z.array(entrySchema),
+    narrative: narrativeSchema.nullable().describe('The 总结报告正文 as of this version (summary period only)'),
+    attachments: z.array(attachmentSchema).describe('The files that were part of this version (佐证材料), including any removed later'),
   })
-  .meta({ id: 'ReportVersion', examples: [{ version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: null, actorEmail: 'li.na@example.gov.cn', enteredByOffice: false, at: '2017-10-12T16:00:00+08:00', entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }] }] });
+  .meta({ id: 'ReportVersion', examples: [{ version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: null, actorEmail: 'li.na@example.gov.cn', enteredByOffice: false, at: '2017-10-12T16:00:00+08:00', entries: [{ measureNo: 1, taskSeq: 1, status: 'in_progress', progress: 60, summary: '已完成危化品监管人员配备摸底,专业监管人员占比提升至72%。', metrics: [{ name: '专业监管人员占比', value: 72, unit: '%' }] }], narrative: null, attachments: [] }] });
 
 export const reportParamsSchema = z.object({ plan: planCodeSchema, period: periodIdSchema, department: departmentCodeSchema });
 

@@ -1,6 +1,5 @@
 import type { Database, Queryable } from '../../db/client.js';
-import { listedTags } from '../../http/entity-tags.js';
-import type { ReportEntry } from '../../db/schema/index.js';
+import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { recordAudit, type Actor } from '../audit/audit.service.js';
 import { isReportingUnit, loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
@@ -11,6 +10,9 @@ import { carriedTasks, taskKey, type CarriedTask } from './carried-tasks.js';
 import * as repository from './reports.repository.js';
 import { ENTRIES_MAX_BYTES } from './reports.schemas.js';
 import { validateEntries } from './entry-rules.js';
+import { attachmentsOfVersions } from '../attachments/attachment-view.js';
+import { assertMatches } from './if-match.js';
+import { assertNarrativeAllowed, missingSections, sameNarrative } from './narrative-rules.js';
 
 export interface ReportAddress {
   plan: string;
@@ -25,7 +27,7 @@ interface ReportContext {
   tasks: CarriedTask[];
 }
 
-export const etagOf = (version: number) => `"v${version}"`;
+export { etagOf } from './if-match.js';
 
 async function loadContext(db: Queryable, address: ReportAddress): Promise<ReportContext> {
   const [structure, directory] = await Promise.all([loadPlanStructure(db, address.plan), loadDirectory(db)]);
@@ -60,6 +62,7 @@ function view(context: ReportContext, row: repository.ReportRow | undefined) {
     returnReason: row?.returnReason ?? null,
     enteredByOffice: row?.enteredByOffice ?? false,
     entries: row?.entries ?? [],
+    narrative: row?.narrative ?? null,
     tasks: context.tasks.map(({ taskId: _taskId, ...task }) => task),
   };
 }
@@ -69,31 +72,6 @@ export type ReportView = ReturnType<typeof view>;
 export async function getReport(db: Queryable, address: ReportAddress): Promise<ReportView> {
   const context = await loadContext(db, address);
   return view(context, await repository.findReport(db, keyOf(context)));
-}
-
-/**
- * `If-Match` holds one or more entity tags, or `*` (RFC 9110 §13.1.1); weak tags compare like
- * strong ones here. An entity tag is quoted; an unquoted one (`v2`) never matches, and the
- * message shows the form to send, so a client does not retry the same mistake.
- */
-function assertMatches(ifMatch: string | undefined, version: number) {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const tags = listedTags(ifMatch);
-  if (tags.includes(etagOf(version))) return;
-  const unquoted = tags.filter((tag) => !/^"[^"]*"$/.test(tag));
-  if (unquoted.length > 0) {
-    const named = unquoted.filter((tag) => tag !== '');
-    const quoted = named.length > 0 ? named.map((tag) => `"${tag.replace(/"/g, '')}"`).join(', ') : etagOf(version);
-    const sent = ifMatch.trim() === '' ? 'an empty value' : ifMatch.trim();
-    throw new AppError('PRECONDITION_FAILED', {
-      en: `If-Match takes entity tags in quotes, as the ETag header gives them: send If-Match: ${quoted}, not ${sent}. The report's current ETag is ${etagOf(version)}`,
-      zh: `If-Match 须照 ETag 响应头的写法带引号：请发送 If-Match: ${quoted}，而不是 ${ifMatch.trim() === '' ? '空值' : sent}。报告当前的 ETag 为 ${etagOf(version)}`,
-    });
-  }
-  throw new AppError('PRECONDITION_FAILED', {
-    en: `The report has changed: its current ETag is ${etagOf(version)}`,
-    zh: `报告已被他人修改：当前 ETag 为 ${etagOf(version)}，请重新读取后再保存`,
-  });
 }
 
 /** Refuses entries whose JSON exceeds the cap before anything is read or stored (413). */
@@ -118,6 +96,8 @@ type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) 
   action: 'save' | 'submit' | 'accept' | 'return';
   changes: Partial<repository.ReportRow>;
   reason?: string | null;
+  /** What the audit row adds about the change, from the row before and after it (a save: which rows, whether the narrative changed). */
+  audited?: (before: repository.ReportRow, after: repository.ReportRow) => Record<string, unknown>;
 };
 
 /** Runs one workflow step on the locked report: precondition, change, version row, audit. */
@@ -129,7 +109,7 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
   return db.transaction(async (tx) => {
     const current = await repository.lockReport(tx, keyOf(context), at);
     assertMatches(ifMatch, current.version);
-    const { action, changes, reason = null } = transition(context, current, at);
+    const { action, changes, reason = null, audited } = transition(context, current, at);
     // A save or submission by the office is a report the unit sent on paper, entered on its behalf;
     // a later write by the unit itself clears the report's flag (its versions keep theirs).
     const writes = action === 'save' || action === 'submit';
@@ -146,6 +126,7 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
       action,
       status: updated.status,
       entries: updated.entries,
+      narrative: updated.narrative,
       late: action === 'submit' ? at > context.period.dueAt : null,
       reason,
       actorTokenId: actor.tokenId,
@@ -161,7 +142,7 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
       entityType: 'report',
       entityId: `${address.plan}/${address.period}/${address.department}`,
       before: summary(current),
-      after: { ...summary(updated), ...(action === 'save' ? { changedTasks: changedTasks(current.entries, updated.entries) } : {}), ...(reason ? { reason } : {}), ...(onBehalf ? { enteredByOffice: true } : {}) },
+      after: { ...summary(updated), ...audited?.(current, updated), ...(reason ? { reason } : {}), ...(onBehalf ? { enteredByOffice: true } : {}) },
     });
     const result = view(context, updated);
     await inTransaction?.(tx, result);
@@ -172,37 +153,57 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
 const doingZh = { edit: '修改', submit: '提交', accept: '审核通过', return: '退回' } as const;
 const statusZh: Record<string, string> = { not_started: '尚未填报', draft: '仍是草稿', submitted: '已提交', accepted: '已审核通过', returned: '已退回' };
 
-function requireStatus(row: repository.ReportRow, allowed: string[], doing: keyof typeof doingZh) {
+export function requireStatus(row: Pick<repository.ReportRow, 'version' | 'status'>, allowed: string[], doing: keyof typeof doingZh) {
   const status = row.version === 0 ? 'not_started' : row.status;
   if (!allowed.includes(status)) {
     throw new AppError('CONFLICT', { en: `Cannot ${doing} a report that is ${status}`, zh: `报告${statusZh[status] ?? status}，不能${doingZh[doing]}` });
   }
 }
 
-export async function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, entries: ReportEntry[], ifMatch?: string) {
+/** What a save writes: the entries, and on the summary period its narrative (left out: kept as stored). */
+export interface Draft {
+  entries: ReportEntry[];
+  narrative?: SummaryNarrative | undefined;
+}
+
+export async function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, { entries, narrative }: Draft, ifMatch?: string) {
   assertEntriesSize(entries);
   return step(db, actor, at, address, ifMatch, (context, row) => {
     requireStatus(row, ['not_started', 'draft', 'returned'], 'edit');
+    assertNarrativeAllowed(context.period, narrative);
     validateEntries({ ...context, targets: context.period.kind === 'targets' }, entries);
-    return { action: 'save', changes: { status: 'draft', entries } };
+    // Compared as stored: jsonb orders an object's keys its own way.
+    const audited = (before: repository.ReportRow, after: repository.ReportRow) => ({
+      changedTasks: changedTasks(before.entries, after.entries),
+      ...(context.period.kind === 'summary' ? { narrativeChanged: !sameNarrative(before.narrative, after.narrative) } : {}),
+    });
+    return { action: 'save', changes: { status: 'draft', entries, narrative: narrative ?? row.narrative }, audited };
   });
+}
+
+/** A submission needs an entry for every required row and, for the summary period, all four sections of its narrative. */
+function assertComplete(context: ReportContext, row: repository.ReportRow) {
+  const covered = new Set(row.entries.map(taskKey));
+  const rows = context.tasks
+    .filter((task) => task.required && !covered.has(taskKey(task)))
+    .map((task) => ({
+      path: 'report.entries',
+      message: { en: `missing measure ${task.measureNo} task ${task.taskSeq}`, zh: `缺少措施 ${task.measureNo} 任务 ${task.taskSeq}` },
+    }));
+  const sections = context.period.kind === 'summary' ? missingSections(row.narrative) : null;
+  if (rows.length === 0 && !sections) return;
+  const parts = [
+    ...(rows.length > 0 ? [{ en: 'the report has no entry for some of the rows this unit carries', zh: '报告缺少本单位承担的部分任务的填报' }] : []),
+    ...(sections ? [sections.text] : []),
+  ];
+  const en = parts.map((part) => part.en).join('; ');
+  throw new AppError('UNPROCESSABLE', { en: en[0]!.toUpperCase() + en.slice(1), zh: parts.map((part) => part.zh).join('；') }, [...rows, ...(sections?.errors ?? [])]);
 }
 
 export function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction) {
   return step(db, actor, at, address, ifMatch, (context, row) => {
     requireStatus(row, ['draft', 'returned'], 'submit');
-    const covered = new Set(row.entries.map(taskKey));
-    const missing = context.tasks.filter((task) => task.required && !covered.has(taskKey(task)));
-    if (missing.length > 0) {
-      throw new AppError(
-        'UNPROCESSABLE',
-        { en: 'The report has no entry for some of the rows this unit carries', zh: '报告缺少本单位承担的部分任务的填报' },
-        missing.map((task) => ({
-          path: 'report.entries',
-          message: { en: `missing measure ${task.measureNo} task ${task.taskSeq}`, zh: `缺少措施 ${task.measureNo} 任务 ${task.taskSeq}` },
-        })),
-      );
-    }
+    assertComplete(context, row);
     const first = row.firstSubmittedAt === null;
     return {
       action: 'submit',
@@ -236,6 +237,8 @@ export async function history(db: Queryable, address: ReportAddress) {
   const row = await repository.findReport(db, keyOf(context));
   const versions = row ? await repository.listVersions(db, row.id) : [];
   const zone = context.plan.reportingRule.timeZone;
+  const department = { code: context.department.code, name: context.department.name };
+  const attachments = await attachmentsOfVersions(db, { ...keyOf(context), owner: 'report' }, { planCode: context.plan.code, timeZone: zone, department }, versions.map((version) => version.version));
   return {
     report: view(context, row),
     items: versions.map((version) => ({
@@ -249,6 +252,8 @@ export async function history(db: Queryable, address: ReportAddress) {
       enteredByOffice: version.enteredByOffice,
       at: formatInZone(version.at, zone),
       entries: version.entries,
+      narrative: version.narrative,
+      attachments: attachments.get(version.version) ?? [],
     })),
   };
 }

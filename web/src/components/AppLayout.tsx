@@ -18,6 +18,8 @@ function menuItems(me: Me, period: string | undefined, targetsYear: string | und
       { key: '/tasks', label: '本单位任务' },
       ...(period ? [{ key: `/reports/${DEFAULT_PLAN}/${period}/${code}`, label: '季度报送' }] : []),
       ...(targetsYear ? [{ key: `/targets/${DEFAULT_PLAN}/${targetsYear}/${code}`, label: '年度目标' }] : []),
+      ...(period ? [{ key: `/lead/${DEFAULT_PLAN}/${period}/${code}`, label: '牵头汇总' }] : []),
+      { key: `/dossier/${DEFAULT_PLAN}`, label: '台账下载' },
       { key: '/deadlines', label: '报送期限' },
       { key: `/liaisons/${code}`, label: '联络员登记' },
       { key: '/notifications', label: '消息通知' },
@@ -32,6 +34,7 @@ function menuItems(me: Me, period: string | undefined, targetsYear: string | und
     { key: `/office/assessment/${DEFAULT_PLAN}`, label: '年度考核' },
     { key: '/office/reminders', label: '催报提醒' },
     { key: '/office/roster', label: '联络员名册' },
+    { key: `/dossier/${DEFAULT_PLAN}`, label: '台账下载' },
     { key: `/office/deadlines/${DEFAULT_PLAN}`, label: '报送期限' },
     { key: '/office/audit', label: '操作记录' },
     ...(me.role === 'admin' ? [{ key: '/office/accounts', label: '账号管理' }] : []),
@@ -39,7 +42,7 @@ function menuItems(me: Me, period: string | undefined, targetsYear: string | und
 }
 
 /** Pages with a period in the path: the menu's entry (current period) stays selected on any other period. */
-const PERIOD_PAGES = ['/office/overview/', '/office/review/', '/office/charts/', '/office/targets/', '/targets/'];
+const PERIOD_PAGES = ['/office/overview/', '/office/review/', '/office/charts/', '/office/targets/', '/targets/', '/lead/'];
 const samePage = (key: string, pathname: string) => PERIOD_PAGES.some((prefix) => key.startsWith(prefix) && pathname.startsWith(prefix));
 
 /** The frame of every signed-in page: side menu on desktop, top bar + drawer under 768 px. */

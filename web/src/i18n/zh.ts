@@ -76,6 +76,10 @@ export const auditActionText: Record<Schemas['AuditAction'], string> = {
   'account.delete': '删除账号',
   'sign-in-link.issue': '生成登录链接',
   'assessment-rubric.set': '设置年度考核评分规则',
+  'attachment.add': '上传佐证材料',
+  'attachment.remove': '删除佐证材料',
+  'lead_opinions.save': '保存牵头汇总意见',
+  'lead_opinions.submit': '提交牵头汇总意见',
 };
 
 /** "2017Q3" → "2017年第三季度"; "summary" → "总结报告"; "2018-targets" → "2018年度工作目标". */
@@ -111,3 +115,18 @@ export const flagText: Record<Schemas['RowFlag']['code'] | Schemas['UnitFlag']['
   overdue: '逾期未完成',
   'missing-twice': '连续两期未报送',
 };
+
+/** The four sections of the 总结报告正文, in order (src/modules/reports/narrative-rules.ts). */
+export const narrativeSections: { key: keyof Schemas['SummaryNarrative']; title: string }[] = [
+  { key: 'work', title: '工作开展情况' },
+  { key: 'results', title: '主要成效' },
+  { key: 'problems', title: '存在问题' },
+  { key: 'nextSteps', title: '下步打算' },
+];
+
+/** Bytes as people read them: 980 B, 12.3 KB, 4.5 MB. */
+export function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -11,7 +11,7 @@ import { StatusTag } from '../../../components/StatusTag';
 import { usePageTitle } from '../../../components/usePeriods';
 import { periodText, reportPath, targetsYearOf, versionActionText } from '../../../i18n/zh';
 import type { ReportAddress } from '../report/useReport';
-import { diffEntries, type FieldChange } from './diff';
+import { diffEntries, diffNarrative, type FieldChange } from './diff';
 
 type Version = components['schemas']['ReportVersion'];
 
@@ -31,14 +31,17 @@ export default function HistoryPage() {
   const versions = history.data.items as Version[];
   const latest = versions.at(-1)?.version;
   // By default the latest version against the last one whose entries differ (a review changes none).
-  const same = (x: Version, y: Version) => JSON.stringify(x.entries) === JSON.stringify(y.entries);
+  const same = (x: Version, y: Version) => JSON.stringify([x.entries, x.narrative]) === JSON.stringify([y.entries, y.narrative]);
   const last = versions.at(-1);
   const differing = last ? [...versions].reverse().find((version) => !same(version, last)) : undefined;
   const from = pair.from ?? differing?.version ?? versions.at(-2)?.version;
   const to = pair.to ?? latest;
   const a = versions.find((version) => version.version === from);
   const b = versions.find((version) => version.version === to);
-  const changes = a && b ? diffEntries(a.entries, b.entries, targetsYearOf(address.period) !== null) : [];
+  const rowChanges = a && b ? diffEntries(a.entries, b.entries, targetsYearOf(address.period) !== null) : [];
+  // The 总结报告正文 first, as the report page shows it.
+  const narrativeChanges = a && b ? diffNarrative(a.narrative, b.narrative) : [];
+  const changes = [...(narrativeChanges.length > 0 ? [{ title: '总结报告正文', key: 'narrative', changes: narrativeChanges }] : []), ...rowChanges.map((row) => ({ title: `措施${row.measureNo}-${row.taskSeq}`, key: `${row.measureNo}-${row.taskSeq}`, changes: row.changes }))];
   const options = versions.map((version) => ({ value: version.version, label: `第${version.version}版 · ${versionActionText[version.action]} · ${formatTime(version.at)}` }));
 
   return (
@@ -95,8 +98,8 @@ export default function HistoryPage() {
                 <Empty description="两个版本的填报内容相同" />
               ) : (
                 changes.map((row) => (
-                  <div key={`${row.measureNo}-${row.taskSeq}`} style={{ marginBottom: 16 }}>
-                    <Typography.Text strong>措施{row.measureNo}-{row.taskSeq}</Typography.Text>
+                  <div key={row.key} style={{ marginBottom: 16 }}>
+                    <Typography.Text strong>{row.title}</Typography.Text>
                     <ResponsiveTable
                       rows={row.changes}
                       rowKey={(change) => change.field}

@@ -1,5 +1,5 @@
 import type { components } from '../../../api/schema';
-import { taskStatusText } from '../../../i18n/zh';
+import { narrativeSections, taskStatusText } from '../../../i18n/zh';
 import { metricsText } from '../../../components/EntriesView';
 
 type Entry = components['schemas']['ReportEntry'];
@@ -50,4 +50,12 @@ export function diffEntries(before: Entry[], after: Entry[], targets = false): R
     if (changes.length > 0) rows.push({ measureNo: sample.measureNo, taskSeq: sample.taskSeq, changes });
   }
   return rows.sort((a, b) => a.measureNo - b.measureNo || a.taskSeq - b.taskSeq);
+}
+
+/** What changed in the 总结报告正文 between two versions, section by section (未填写 for an empty one). */
+export function diffNarrative(before: components['schemas']['SummaryNarrative'] | null, after: components['schemas']['SummaryNarrative'] | null): FieldChange[] {
+  const text = (value: string | undefined) => value || '(未填写)';
+  return narrativeSections
+    .map(({ key, title }) => ({ field: title, before: text(before?.[key]), after: text(after?.[key]) }))
+    .filter((change) => change.before !== change.after);
 }

@@ -7,9 +7,11 @@ import { DaysLeft, formatTime } from '../../../components/DaysLeft';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { LateTag, StatusTag } from '../../../components/StatusTag';
 import { usePageTitle } from '../../../components/usePeriods';
-import { periodText, reportPath, targetsPeriodId, targetsYearOf } from '../../../i18n/zh';
+import { narrativeSections, periodText, reportPath, targetsPeriodId, targetsYearOf } from '../../../i18n/zh';
+import { AttachmentsCard } from './AttachmentsCard';
 import { EntryCard, type ReportKind } from './EntryCard';
-import { fieldErrors, missingRequired, sameRow, toEntries, toRows, type RowValues } from './entries';
+import { EMPTY_NARRATIVE, fieldErrors, missingRequired, missingSections, sameRow, toEntries, toNarrative, toRows, type Narrative, type RowValues } from './entries';
+import { NarrativeCard } from './NarrativeCard';
 import { reportCalls } from './reportCalls';
 import { useAcceptedTargets, useMeasureTitles, useReport, type LoadedReport, type ReportAddress } from './useReport';
 
@@ -29,7 +31,9 @@ export default function ReportPage() {
   usePageTitle(`${TITLE[kind]} ${periodText(address.period)}`);
   const me = useMe();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ rows: RowValues[] }>();
+  const [form] = Form.useForm<{ rows: RowValues[]; narrative?: Narrative }>();
+  // The 总结报告 also carries its 正文 (README: the summary period's narrative).
+  const summary = address.period === 'summary';
   const loaded = useReport(address);
   const titles = useMeasureTitles(address.plan);
   const targets = useAcceptedTargets(address, kind === 'report');
@@ -42,10 +46,10 @@ export default function ReportPage() {
   const report = loaded.data?.report;
   useEffect(() => {
     if (report) {
-      form.setFieldsValue({ rows: toRows(report) });
+      form.setFieldsValue({ rows: toRows(report), ...(summary ? { narrative: report.narrative ?? EMPTY_NARRATIVE } : {}) });
       setDirty(false);
     }
-  }, [report, form]);
+  }, [report, form, summary]);
 
   if (loaded.isPending) return <Spin tip="正在加载…"><div style={{ height: 120 }} /></Spin>;
   if (loaded.isError) return <ProblemAlert error={loaded.error} title="无法打开报告" />;
@@ -70,10 +74,10 @@ export default function ReportPage() {
   };
 
   const save = async (): Promise<LoadedReport | null> => {
-    const rows = (form.getFieldsValue(true) as { rows?: RowValues[] }).rows ?? [];
-    const { entries, rowOf } = toEntries(current.tasks, rows);
+    const values = form.getFieldsValue(true) as { rows?: RowValues[]; narrative?: Partial<Narrative> };
+    const { entries, rowOf } = toEntries(current.tasks, values.rows ?? []);
     try {
-      const { data, response } = await calls.save(entries, etag);
+      const { data, response } = await calls.save(entries, etag, summary ? toNarrative(values.narrative) : undefined);
       const next = { report: data!, etag: response.headers.get('etag') };
       loaded.setLoaded(next);
       return next;
@@ -122,14 +126,21 @@ export default function ReportPage() {
   const openConfirm = async () => {
     try {
       await form.validateFields();
-      setConfirming(true);
     } catch {
-      // the form shows what is missing
+      return; // the form shows what is missing
     }
+    // Like the server: a 总结报告 is submitted with all four sections, each error on its section.
+    const empty = summary ? missingSections(form.getFieldValue('narrative') as Partial<Narrative> | undefined) : [];
+    if (empty.length > 0) {
+      form.setFields(empty.map((key) => ({ name: ['narrative', key], errors: [`总结报告正文“${narrativeSections.find((section) => section.key === key)!.title}”尚未填写`] })));
+      form.scrollToField(['narrative', empty[0]!]);
+      return;
+    }
+    setConfirming(true);
   };
 
-  const rows = (form.getFieldsValue(true) as { rows?: RowValues[] }).rows ?? [];
-  const missing = confirming ? missingRequired(current.tasks, rows) : [];
+  const values = form.getFieldsValue(true) as { rows?: RowValues[]; narrative?: Partial<Narrative> };
+  const missing = confirming ? missingRequired(current.tasks, values.rows ?? []) : [];
 
   return (
     <>
@@ -162,6 +173,7 @@ export default function ReportPage() {
       <ProblemAlert error={writeError} title="未能保存" />
 
       <Form form={form} name="report" layout="vertical" onValuesChange={() => setDirty(true)} disabled={!editable}>
+        {summary && <NarrativeCard disabled={!editable} />}
         {current.tasks.map((task, index) => (
           <EntryCard
             key={`${task.measureNo}-${task.taskSeq}`}
@@ -174,6 +186,7 @@ export default function ReportPage() {
           />
         ))}
       </Form>
+      {kind === 'report' && <AttachmentsCard address={address} tasks={current.tasks} editable={editable} />}
 
       {editable && (
         <Space style={{ position: 'sticky', bottom: 0, background: '#fff', padding: '12px 0', width: '100%', zIndex: 2 }}>

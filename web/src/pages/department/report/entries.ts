@@ -5,9 +5,23 @@ export type Report = Schemas['Report'];
 export type ReportEntry = Schemas['ReportEntry'];
 export type TaskStatus = Schemas['TaskStatus'];
 export type CarriedTask = Report['tasks'][number];
+export type Narrative = Schemas['SummaryNarrative'];
 
 /** The server's limits (src/modules/reports/reports.schemas.ts). */
-export const LIMITS = { text: 5000, metrics: 20, metricName: 100, metricUnit: 20 } as const;
+export const LIMITS = { text: 5000, metrics: 20, metricName: 100, metricUnit: 20, narrative: 20_000 } as const;
+
+export const EMPTY_NARRATIVE: Narrative = { work: '', results: '', problems: '', nextSteps: '' };
+
+/** The narrative to PUT: each section as typed (the server trims). */
+export const toNarrative = (values: Partial<Narrative> | undefined): Narrative => ({
+  work: values?.work ?? '',
+  results: values?.results ?? '',
+  problems: values?.problems ?? '',
+  nextSteps: values?.nextSteps ?? '',
+});
+
+/** The sections still empty: the server refuses to submit a 总结报告 without all four. */
+export const missingSections = (values: Partial<Narrative> | undefined) => (Object.keys(EMPTY_NARRATIVE) as (keyof Narrative)[]).filter((key) => !values?.[key]?.trim());
 
 /** The status/progress rule the server enforces: 已完成 means 100, 未启动 means 0. */
 export const progressOfStatus: Partial<Record<TaskStatus, number>> = { completed: 100, not_started: 0 };
@@ -88,6 +102,12 @@ export function fieldErrors(errors: { path: string; message: string }[], rowOf: 
   const fields: { name: (string | number)[]; errors: string[] }[] = [];
   const other: { path: string; message: string }[] = [];
   for (const error of errors) {
+    // The 总结报告正文: body.narrative.results on a save, report.narrative.results on a submission.
+    const section = /^(?:body|report)\.narrative\.(work|results|problems|nextSteps)$/.exec(error.path);
+    if (section) {
+      fields.push({ name: ['narrative', section[1]!], errors: [error.message] });
+      continue;
+    }
     const match = /^body\.entries\.(\d+)\.(\w+)(?:\.(\d+)\.(\w+))?/.exec(error.path);
     const row = match ? rowOf[Number(match[1])] : undefined;
     const field = match ? FIELD_NAMES[match[2]!] : undefined;

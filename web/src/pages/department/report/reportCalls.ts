@@ -1,6 +1,6 @@
 import { api } from '../../../api/client';
 import { targetsYearOf } from '../../../i18n/zh';
-import type { Report, ReportEntry } from './entries';
+import type { Narrative, Report, ReportEntry } from './entries';
 
 export interface ReportAddress {
   plan: string;
@@ -14,7 +14,8 @@ type Answer = Promise<{ data?: Report; response: Response }>;
 /** What the report pages do with a report, whichever route serves it. */
 export interface ReportCalls {
   get(): Answer;
-  save(entries: ReportEntry[], ifMatch: string | null): Answer;
+  /** `narrative`: the 总结报告正文, sent on the summary period only. */
+  save(entries: ReportEntry[], ifMatch: string | null, narrative?: Narrative): Answer;
   submit(ifMatch: string | null): Answer;
   accept(ifMatch: string | null): Answer;
   return(reason: string, ifMatch: string | null): Answer;
@@ -42,7 +43,8 @@ export function reportCalls(address: ReportAddress): ReportCalls {
   const path = address;
   return {
     get: () => api.GET('/v1/plans/{plan}/periods/{period}/reports/{department}', { params: { path } }),
-    save: (entries, tag) => api.PUT('/v1/plans/{plan}/periods/{period}/reports/{department}', { params: { path, ...header(tag) }, body: { entries } }),
+    save: (entries, tag, narrative) =>
+      api.PUT('/v1/plans/{plan}/periods/{period}/reports/{department}', { params: { path, ...header(tag) }, body: { entries, ...(narrative ? { narrative } : {}) } }),
     submit: (tag) => api.POST('/v1/plans/{plan}/periods/{period}/reports/{department}/submit', { params: { path, ...header(tag) } }),
     accept: (tag) => api.POST('/v1/plans/{plan}/periods/{period}/reports/{department}/accept', { params: { path, ...header(tag) } }),
     return: (reason, tag) => api.POST('/v1/plans/{plan}/periods/{period}/reports/{department}/return', { params: { path, ...header(tag) }, body: { reason } }),

@@ -2,7 +2,9 @@ import { App, Button, Card, Form, Input, Modal, Space, Spin, Typography } from '
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { formatTime } from '../../../components/DaysLeft';
+import { AttachmentList, useAttachments } from '../../../components/Attachments';
 import { EntriesView } from '../../../components/EntriesView';
+import { NarrativeView } from '../../../components/NarrativeView';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { LateTag, StatusTag } from '../../../components/StatusTag';
 import { targetsYearOf } from '../../../i18n/zh';
@@ -18,6 +20,7 @@ export function ReportReview({ plan, period, department, onDone }: { plan: strin
   const address = { plan, period, department };
   const loaded = useReport(address);
   const titles = useMeasureTitles(plan);
+  const attachments = useAttachments(address, targetsYearOf(period) === null);
   const [returning, setReturning] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -65,7 +68,13 @@ export function ReportReview({ plan, period, department, onDone }: { plan: strin
           </Button>
         </Space>
       )}
+      {period === 'summary' && <NarrativeView narrative={report.narrative} />}
       <EntriesView entries={report.entries} tasks={report.tasks} titles={titles.data} targets={targets} />
+      {!targets && (
+        <Card size="small" title={<h2 style={{ fontSize: 15, margin: 0 }}>佐证材料</h2>}>
+          <AttachmentList items={attachments.data ?? []} />
+        </Card>
+      )}
       <Modal
         open={returning}
         title={`退回${report.department.name}的${what}`}
