@@ -40,8 +40,8 @@ const refused = (reason: Text): RefusedTarget => ({ ok: false, unresolved: false
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
-/** ipaddr.js range names read as words: 'carrierGradeNat' -> 'carrier grade nat'. */
-const words = (range: string) => range.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase();
+/** ipaddr.js range names read as words: 'carrierGradeNat' -> 'carrier grade nat'; '6to4' and 'rfc6052' stay whole. */
+const words = (range: string) => range.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 
 /** Why this address may not be reached, or null when it may. */
 function addressRefusal(address: Address, allowed: ReadonlyArray<[Address, number]>): Text | null {

@@ -1,0 +1,306 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../src/db/client.js';
+import { auditLog, type ReportEntry } from '../src/db/schema/index.js';
+import { AppError } from '../src/errors.js';
+import type { Actor } from '../src/modules/audit/audit.service.js';
+import { ENTRIES_MAX_BYTES } from '../src/modules/reports/reports.schemas.js';
+import { accept, getReport, history, returnReport, saveDraft, submit, type ReportAddress } from '../src/modules/reports/reports.service.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+
+/*
+ * The report workflow (src/modules/reports/reports.service.ts) called directly on a seeded
+ * database, one unit per test: versions and ETags, If-Match, lateness at the deadline, the
+ * office entering a paper report, audit rows and history. HTTP is covered by reporting-flow.
+ * 2017Q3 is due 2017-10-13 17:00 Shanghai (09:00Z).
+ */
+
+const DUE = new Date('2017-10-13T09:00:00Z');
+const before = (hours: number) => new Date(DUE.getTime() - hours * 3_600_000);
+const after = (hours: number) => new Date(DUE.getTime() + hours * 3_600_000);
+
+let database: TestDatabase;
+let handle: DatabaseHandle;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = await database.open();
+});
+
+afterAll(async () => {
+  await handle?.close();
+  await database?.drop();
+});
+
+const unit = (code: string): Actor => ({ tokenId: null, role: 'department', departmentCode: code, requestId: null });
+const office: Actor = { tokenId: null, role: 'office', departmentCode: null, requestId: null, email: 'anwei@example.gov.cn' };
+const admin: Actor = { tokenId: null, role: 'admin', departmentCode: null, requestId: null };
+const address = (department: string, period = '2017Q3'): ReportAddress => ({ plan: 'hazchem-2017', period, department });
+
+/** One valid entry for each row the unit must report on. */
+async function required(department: string, progress = 50, period = '2017Q3'): Promise<ReportEntry[]> {
+  const { tasks } = await getReport(handle.db, address(department, period));
+  return tasks.filter((task) => task.required).map((task) => ({ measureNo: task.measureNo, taskSeq: task.taskSeq, status: 'in_progress', progress, summary: '推进中。' }));
+}
+
+/** The AppError a step fails with. */
+async function failure(step: Promise<unknown>): Promise<Pick<AppError, 'code' | 'text' | 'errors'>> {
+  const error = await step.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return { code: error.code, text: error.text, errors: error.errors };
+}
+
+const auditOf = (department: string) =>
+  handle.db
+    .select({ action: auditLog.action, before: auditLog.before, after: auditLog.after })
+    .from(auditLog)
+    .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/2017Q3/${department}`)))
+    .orderBy(auditLog.id);
+
+describe('reading a report', () => {
+  it('when nothing was saved, reads as not_started, version 0, with the deadline and the rows the unit carries', async () => {
+    const report = await getReport(handle.db, address('huangpu-district'));
+    expect({ ...report, tasks: undefined }).toEqual({
+      plan: 'hazchem-2017',
+      period: '2017Q3',
+      department: { code: 'huangpu-district', name: '黄浦区政府' },
+      status: 'not_started',
+      version: 0,
+      dueAt: '2017-10-13T17:00:00+08:00',
+      submittedAt: null,
+      firstSubmittedAt: null,
+      late: null,
+      reviewedAt: null,
+      returnReason: null,
+      enteredByOffice: false,
+      entries: [],
+      tasks: undefined,
+    });
+    expect(report.tasks.filter((task) => task.required)).toEqual([
+      { measureNo: 7, taskSeq: 1, content: expect.any(String), role: 'responsible', via: { code: 'all-district-governments', name: '各区政府' }, required: true },
+    ]);
+    expect(report.tasks.some((task) => 'taskId' in task)).toBe(false);
+    expect(await history(handle.db, address('huangpu-district'))).toEqual({ report, items: [] });
+  });
+
+  it('when the unit is a collective, refuses with 422: its members report', async () => {
+    expect(await failure(getReport(handle.db, address('all-district-governments')))).toEqual({
+      code: 'UNPROCESSABLE',
+      text: { en: '各区政府 is a collective; its member units report for it', zh: '各区政府 是集合单位，由其成员单位报送' },
+      errors: undefined,
+    });
+  });
+});
+
+describe('lateness', () => {
+  it('when submitted exactly at the deadline, the report is on time; a millisecond later, late', async () => {
+    for (const [department, at, late] of [['commerce', DUE, false], ['science-technology', new Date(DUE.getTime() + 1), true]] as const) {
+      await saveDraft(handle.db, unit(department), before(48), address(department), await required(department));
+      const submitted = await submit(handle.db, unit(department), at, address(department));
+      expect(submitted, department).toMatchObject({ status: 'submitted', late });
+      const { items } = await history(handle.db, address(department));
+      expect(items.map((item) => [item.action, item.late]), department).toEqual([['save', null], ['submit', late]]);
+    }
+  });
+
+  it('when a returned report is resubmitted after the deadline, it keeps its first submission and stays on time; its version row says late', async () => {
+    const jinshan = unit('jinshan-district');
+    const at = address('jinshan-district');
+    await saveDraft(handle.db, jinshan, before(30), at, await required('jinshan-district', 40));
+    await submit(handle.db, jinshan, before(24), at, '"v1"');
+    const returned = await returnReport(handle.db, office, after(1), at, '请补充金山区的整改数据。', '"v2"');
+    expect(returned).toMatchObject({ status: 'returned', version: 3, returnReason: '请补充金山区的整改数据。', reviewedAt: '2017-10-13T18:00:00+08:00' });
+    await saveDraft(handle.db, jinshan, after(2), at, await required('jinshan-district', 60), '"v3"');
+    const resubmitted = await submit(handle.db, jinshan, after(3), at, '"v4"');
+    expect(resubmitted).toMatchObject({
+      status: 'submitted',
+      version: 5,
+      late: false,
+      firstSubmittedAt: '2017-10-12T17:00:00+08:00',
+      submittedAt: '2017-10-13T20:00:00+08:00',
+      reviewedAt: null,
+      returnReason: '请补充金山区的整改数据。',
+    });
+    const accepted = await accept(handle.db, office, after(4), at, '"v5"');
+    expect(accepted).toMatchObject({ status: 'accepted', version: 6, late: false, reviewedAt: '2017-10-13T21:00:00+08:00', returnReason: null, enteredByOffice: false });
+
+    const { report, items } = await history(handle.db, at);
+    expect(report).toEqual(accepted);
+    expect(items.map(({ entries, ...item }) => ({ ...item, progress: entries[0]!.progress }))).toEqual([
+      { version: 1, action: 'save', status: 'draft', late: null, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-12T11:00:00+08:00', progress: 40 },
+      { version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-12T17:00:00+08:00', progress: 40 },
+      { version: 3, action: 'return', status: 'returned', late: null, reason: '请补充金山区的整改数据。', actorTokenId: null, actorEmail: 'anwei@example.gov.cn', enteredByOffice: false, at: '2017-10-13T18:00:00+08:00', progress: 40 },
+      { version: 4, action: 'save', status: 'draft', late: null, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-13T19:00:00+08:00', progress: 60 },
+      { version: 5, action: 'submit', status: 'submitted', late: true, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-13T20:00:00+08:00', progress: 60 },
+      { version: 6, action: 'accept', status: 'accepted', late: null, reason: null, actorTokenId: null, actorEmail: 'anwei@example.gov.cn', enteredByOffice: false, at: '2017-10-13T21:00:00+08:00', progress: 60 },
+    ]);
+  });
+
+  it('when returned, a report may be submitted again as it stands, but not accepted before it is', async () => {
+    const customs = unit('shanghai-customs');
+    const at = address('shanghai-customs');
+    await saveDraft(handle.db, customs, before(5), at, await required('shanghai-customs'));
+    await submit(handle.db, customs, before(4), at);
+    await returnReport(handle.db, office, before(3), at, '请核实。');
+    expect(await failure(accept(handle.db, office, before(3), at))).toMatchObject({
+      code: 'CONFLICT',
+      text: { en: 'Cannot accept a report that is returned', zh: '报告已退回，不能审核通过' },
+    });
+    expect(await submit(handle.db, customs, before(2), at)).toMatchObject({ status: 'submitted', version: 4 });
+  });
+});
+
+describe('If-Match', () => {
+  const code = 'landscaping-city-appearance';
+  const at = address(code);
+  const save = async (ifMatch: string | undefined) => saveDraft(handle.db, unit(code), before(10), at, await required(code), ifMatch);
+  const refused = async (ifMatch: string) => (await failure(save(ifMatch))).text;
+
+  it('when the tag is current, weak (W/"v1", as the README promises) or in a list, or the header is * or absent, the save goes ahead', async () => {
+    expect(await save(undefined)).toMatchObject({ version: 1 });
+    expect(await save('W/"v1"')).toMatchObject({ version: 2 });
+    expect(await save('"v0", "v2"')).toMatchObject({ version: 3 });
+    expect(await save(' * ')).toMatchObject({ version: 4 });
+    expect(await save('"v4"')).toMatchObject({ version: 5 });
+  });
+
+  it('when the tag is stale, refuses with 412 naming the current ETag', async () => {
+    expect(await failure(save('"v4"'))).toEqual({
+      code: 'PRECONDITION_FAILED',
+      text: { en: 'The report has changed: its current ETag is "v5"', zh: '报告已被他人修改：当前 ETag 为 "v5"，请重新读取后再保存' },
+      errors: undefined,
+    });
+  });
+
+  it('when the tag lacks its quotes, the 412 shows the quoted form to send', async () => {
+    expect(await refused('v5')).toEqual({
+      en: 'If-Match takes entity tags in quotes, as the ETag header gives them: send If-Match: "v5", not v5. The report\'s current ETag is "v5"',
+      zh: 'If-Match 须照 ETag 响应头的写法带引号：请发送 If-Match: "v5"，而不是 v5。报告当前的 ETag 为 "v5"',
+    });
+    expect((await refused('"v1", v4')).en).toBe('If-Match takes entity tags in quotes, as the ETag header gives them: send If-Match: "v4", not "v1", v4. The report\'s current ETag is "v5"');
+    expect((await refused('v"5')).en).toContain('send If-Match: "v5", not v"5.');
+  });
+
+  it('when the header is empty or blank, the 412 says so and shows the current ETag', async () => {
+    for (const blank of ['', '   ']) {
+      expect(await refused(blank), JSON.stringify(blank)).toEqual({
+        en: 'If-Match takes entity tags in quotes, as the ETag header gives them: send If-Match: "v5", not an empty value. The report\'s current ETag is "v5"',
+        zh: 'If-Match 须照 ETag 响应头的写法带引号：请发送 If-Match: "v5"，而不是 空值。报告当前的 ETag 为 "v5"',
+      });
+    }
+    expect(await getReport(handle.db, at)).toMatchObject({ version: 5 });
+  });
+});
+
+describe('what may be saved and submitted', () => {
+  it('when the entries are exactly the size limit, they are saved; one byte more is 413', async () => {
+    const [first] = await required('ocean');
+    const sized = (bytes: number) => {
+      const entry = { ...first!, summary: '' };
+      return [{ ...entry, summary: 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify([entry]))) }];
+    };
+    expect(Buffer.byteLength(JSON.stringify(sized(ENTRIES_MAX_BYTES)))).toBe(ENTRIES_MAX_BYTES);
+    expect(await saveDraft(handle.db, unit('ocean'), before(1), address('ocean'), sized(ENTRIES_MAX_BYTES))).toMatchObject({ version: 1 });
+    expect(await failure(saveDraft(handle.db, unit('ocean'), before(1), address('ocean'), sized(ENTRIES_MAX_BYTES + 1)))).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      text: { en: "The report's entries are 257 KiB of JSON; the limit is 256 KiB. Shorten the texts.", zh: '报告填报内容共 257 KiB，超过上限 256 KiB，请精简文字' },
+      errors: undefined,
+    });
+  });
+
+  it('when a required row has no entry, submitting is refused with 422 naming each missing row', async () => {
+    const [first] = await required('fengxian-district');
+    await saveDraft(handle.db, unit('fengxian-district'), before(1), address('fengxian-district'), [first!]);
+    expect(await failure(submit(handle.db, unit('fengxian-district'), before(1), address('fengxian-district')))).toEqual({
+      code: 'UNPROCESSABLE',
+      text: { en: 'The report has no entry for some of the rows this unit carries', zh: '报告缺少本单位承担的部分任务的填报' },
+      errors: [{ path: 'report.entries', message: { en: 'missing measure 9 task 2', zh: '缺少措施 9 任务 2' } }],
+    });
+  });
+
+  it('when a step does not fit the status, refuses with 409 saying what the report is', async () => {
+    const code = 'water-authority';
+    const at = address(code);
+    const conflict = async (step: Promise<unknown>) => {
+      const error = await failure(step);
+      expect(error.code).toBe('CONFLICT');
+      return error.text;
+    };
+    expect(await conflict(submit(handle.db, unit(code), before(9), at))).toEqual({ en: 'Cannot submit a report that is not_started', zh: '报告尚未填报，不能提交' });
+    await saveDraft(handle.db, unit(code), before(9), at, await required(code));
+    expect(await conflict(accept(handle.db, office, before(9), at))).toEqual({ en: 'Cannot accept a report that is draft', zh: '报告仍是草稿，不能审核通过' });
+    expect(await conflict(returnReport(handle.db, office, before(9), at, '请补充。'))).toEqual({ en: 'Cannot return a report that is draft', zh: '报告仍是草稿，不能退回' });
+    await submit(handle.db, unit(code), before(8), at);
+    expect(await conflict(submit(handle.db, unit(code), before(8), at))).toEqual({ en: 'Cannot submit a report that is submitted', zh: '报告已提交，不能提交' });
+    expect(await conflict(saveDraft(handle.db, unit(code), before(8), at, await required(code)))).toEqual({ en: 'Cannot edit a report that is submitted', zh: '报告已提交，不能修改' });
+    await accept(handle.db, office, before(7), at);
+    expect(await conflict(returnReport(handle.db, office, before(7), at, '请补充。'))).toEqual({ en: 'Cannot return a report that is accepted', zh: '报告已审核通过，不能退回' });
+    expect(await conflict(saveDraft(handle.db, unit(code), before(7), at, await required(code)))).toEqual({ en: 'Cannot edit a report that is accepted', zh: '报告已审核通过，不能修改' });
+  });
+
+  it('when the period is a year’s targets, a blocked entry is refused; in a quarter it is saved', async () => {
+    const code = 'supervision';
+    const blocked = (entries: ReportEntry[]) => entries.map((entry) => ({ ...entry, status: 'blocked' as const }));
+    const error = await failure(saveDraft(handle.db, unit(code), before(1), address(code, '2018-targets'), blocked(await required(code, 50, '2018-targets'))));
+    expect(error.errors).toEqual([{ path: 'body.entries.0.status', message: { en: 'a target cannot be blocked: set the status expected at year end', zh: '年度目标不能设为受阻，请填写预期年底达到的状态' } }]);
+    expect(await saveDraft(handle.db, unit(code), before(1), address(code), blocked(await required(code)))).toMatchObject({ status: 'draft', version: 1 });
+  });
+});
+
+describe('the office entering a paper report, and the audit log', () => {
+  it('when the office or an admin writes for a unit, the report and its versions say so until the unit writes itself; review steps change nothing of it', async () => {
+    const code = 'pboc-shanghai';
+    const at = address(code);
+    expect(await saveDraft(handle.db, office, before(6), at, await required(code))).toMatchObject({ enteredByOffice: true });
+    expect(await saveDraft(handle.db, unit(code), before(5), at, await required(code, 60))).toMatchObject({ enteredByOffice: false });
+    expect(await submit(handle.db, admin, before(4), at)).toMatchObject({ enteredByOffice: true });
+    expect(await returnReport(handle.db, office, before(3), at, '请补充。')).toMatchObject({ enteredByOffice: true });
+    const { items } = await history(handle.db, at);
+    expect(items.map((item) => [item.action, item.enteredByOffice])).toEqual([['save', true], ['save', false], ['submit', true], ['return', false]]);
+
+    const audit = await auditOf(code);
+    expect(audit.map((row) => row.after?.enteredByOffice ?? false)).toEqual([true, false, true, false]);
+  });
+
+  it('each write is audited with the status, version and entry count before and after; a save names the rows it changed, a return its reason', async () => {
+    const code = 'shanghai-msa';
+    const at = address(code);
+    const [row] = await required(code);
+    const optional = (await getReport(handle.db, at)).tasks.find((task) => !task.required)!;
+    const extra: ReportEntry = { measureNo: optional.measureNo, taskSeq: optional.taskSeq, status: 'not_started', progress: 0, summary: '尚未开展。' };
+    const key = `${optional.measureNo}-${optional.taskSeq}`;
+    const rowKey = `${row!.measureNo}-${row!.taskSeq}`;
+    await saveDraft(handle.db, unit(code), before(9), at, [row!]);
+    await saveDraft(handle.db, unit(code), before(8), at, [{ ...row!, progress: 70 }, extra]);
+    await saveDraft(handle.db, unit(code), before(7), at, [{ ...row!, progress: 70 }]);
+    await submit(handle.db, unit(code), before(6), at);
+    await returnReport(handle.db, office, before(5), at, '请补充。');
+
+    expect(await auditOf(code)).toEqual([
+      { action: 'report.save', before: { status: 'not_started', version: 0, entryCount: 0 }, after: { status: 'draft', version: 1, entryCount: 1, changedTasks: [rowKey] } },
+      { action: 'report.save', before: { status: 'draft', version: 1, entryCount: 1 }, after: { status: 'draft', version: 2, entryCount: 2, changedTasks: [rowKey, key] } },
+      { action: 'report.save', before: { status: 'draft', version: 2, entryCount: 2 }, after: { status: 'draft', version: 3, entryCount: 1, changedTasks: [key] } },
+      { action: 'report.submit', before: { status: 'draft', version: 3, entryCount: 1 }, after: { status: 'submitted', version: 4, entryCount: 1 } },
+      { action: 'report.return', before: { status: 'submitted', version: 4, entryCount: 1 }, after: { status: 'returned', version: 5, entryCount: 1, reason: '请补充。' } },
+    ]);
+  });
+
+  it('runs the caller’s work in the step’s transaction: it sees the new version, and when it fails nothing is written', async () => {
+    const code = 'legislative-affairs-office';
+    const at = address(code);
+    await saveDraft(handle.db, unit(code), before(3), at, await required(code));
+    const seen: string[] = [];
+    await expect(
+      submit(handle.db, unit(code), before(2), at, undefined, async (_tx, report) => {
+        seen.push(`${report.status} v${report.version}`);
+        throw new Error('the caller failed');
+      }),
+    ).rejects.toThrow('the caller failed');
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'draft', version: 1 });
+    expect(seen).toEqual(['submitted v2']);
+    expect(await auditOf(code)).toHaveLength(1);
+  });
+});
