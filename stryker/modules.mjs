@@ -20,7 +20,7 @@ export const modules = {
     tests: ['tests/deadlines.test.ts'],
   },
   'reports-service': {
-    mutate: ['src/modules/reports/reports.service.ts'],
+    mutate: ['src/modules/reports/reports.service.ts', 'src/modules/reports/if-match.ts'],
     tests: ['tests/reports-service.test.ts'],
   },
   rollup: {
@@ -39,9 +39,9 @@ export const modules = {
     mutate: ['src/modules/reminders/webhook-target.ts'],
     tests: ['tests/webhook-target.test.ts'],
   },
-  // The CSV writer: the formula neutraliser and toCsv (the XLSX writer and the route wiring around them are not mutated).
+  // The CSV writer: the formula neutraliser, toCsv and csvPart (the XLSX writer and the route wiring around them are not mutated).
   csv: {
-    mutate: [linesOf('src/http/exports.ts', /^const FORMULA_TRIGGER/, /^export function toCsv/)],
+    mutate: [linesOf('src/http/exports.ts', /^const FORMULA_TRIGGER/, /^export function csvPart/)],
     tests: ['tests/csv-writer.test.ts'],
   },
 };

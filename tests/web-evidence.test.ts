@@ -177,9 +177,22 @@ describe.each(screenNames)('on a %s screen', (screen) => {
     await lead.getByLabel('汇总进度', { exact: true }).fill('70');
     const assessment = '各负责单位按计划推进,尚未报送的单位下季度督办。';
     await lead.getByLabel('汇总意见', { exact: true }).fill(assessment);
+    // The lead's own evidence for its opinion, under the opinions (not the unit's quarterly report).
+    const evidence = lead.getByRole('region', { name: '佐证材料' });
+    await evidence.getByText('尚未上传佐证材料').waitFor();
+    await evidence.locator('input[type=file]').setInputFiles({ name: '牵头督办记录.pdf', mimeType: 'application/pdf', buffer: pdf('lead') });
+    await lead.getByText('已上传牵头督办记录.pdf').waitFor();
+    await evidence.getByRole('link', { name: '牵头督办记录.pdf' }).waitFor();
     await lead.getByRole('button', { name: named('提交') }).click();
     await lead.getByText('牵头汇总意见已提交市安委会办公室').waitFor();
     await lead.getByText(/^已提交。/).waitFor();
+    // Submitted: the file stays, without 删除.
+    await evidence.getByRole('link', { name: '牵头督办记录.pdf' }).waitFor();
+    expect(await evidence.getByRole('button', { name: /删除/ }).count()).toBe(0);
+    const files = (await service.app.inject({ method: 'GET', url: `${ledUrl}/opinions/attachments`, headers: service.office })).json();
+    expect(files.items.map((file: { fileName: string; owner?: string }) => file.fileName)).toEqual(['牵头督办记录.pdf']);
+    const own = (await service.app.inject({ method: 'GET', url: `/v1/plans/${PLAN}/periods/${QUARTER}/reports/${units.lead.code}/attachments`, headers: service.office })).json();
+    expect(own.items).toEqual([]);
 
     const opinions = (await service.app.inject({ method: 'GET', url: `${ledUrl}/opinions`, headers: service.office })).json();
     expect(opinions).toMatchObject({ status: 'submitted', opinions: [{ measureNo: row.measureNo, taskSeq: row.taskSeq, status: 'in_progress', progress: 70, assessment }] });

@@ -7,14 +7,21 @@ import { formatTime } from './DaysLeft';
 
 export type Attachment = components['schemas']['Attachment'];
 
-export const attachmentsKey = (address: { plan: string; period: string; department: string }) => ['attachments', address.plan, address.period, address.department] as const;
+/** Whose files: a unit's report, or its 牵头汇总意见 (a lead department's opinions) of the period. */
+export type AttachmentOwner = 'report' | 'lead';
 
-/** A report's current attachments (佐证材料), oldest first. */
-export function useAttachments(address: { plan: string; period: string; department: string }, enabled = true) {
+export const attachmentsKey = (address: { plan: string; period: string; department: string }, owner: AttachmentOwner = 'report') =>
+  ['attachments', owner, address.plan, address.period, address.department] as const;
+
+/** A report's (or a lead's opinions') current attachments (佐证材料), oldest first. */
+export function useAttachments(address: { plan: string; period: string; department: string }, enabled = true, owner: AttachmentOwner = 'report') {
   return useQuery({
-    queryKey: attachmentsKey(address),
+    queryKey: attachmentsKey(address, owner),
     enabled,
-    queryFn: async () => (await api.GET('/v1/plans/{plan}/periods/{period}/reports/{department}/attachments', { params: { path: address } })).data!.items,
+    queryFn: async () =>
+      owner === 'lead'
+        ? (await api.GET('/v1/plans/{plan}/periods/{period}/led/{department}/opinions/attachments', { params: { path: address } })).data!.items
+        : (await api.GET('/v1/plans/{plan}/periods/{period}/reports/{department}/attachments', { params: { path: address } })).data!.items,
   });
 }
 

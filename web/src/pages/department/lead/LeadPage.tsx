@@ -10,6 +10,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { StatusTag } from '../../../components/StatusTag';
 import { usePageTitle } from '../../../components/usePeriods';
 import { periodText } from '../../../i18n/zh';
+import { AttachmentsCard } from '../report/AttachmentsCard';
 import { LedRowCard } from './LedRowCard';
 import { opinionFieldErrors, toOpinions, toValues, type OpinionSet, type OpinionValues } from './opinions';
 
@@ -151,6 +152,8 @@ export default function LeadPage() {
               <LedRowCard key={`${row.measureNo}-${row.taskSeq}`} row={row} index={index} disabled={busy !== null} />
             ))}
           </Form>
+          {/* The lead's own evidence for its opinions (a 汇总 notice, an inspection record): while the set may change. */}
+          <AttachmentsCard owner="lead" address={path} tasks={ledRows} editable={current.status !== 'submitted'} />
           <Space style={{ position: 'sticky', bottom: 0, background: '#fff', padding: '12px 0', width: '100%', zIndex: 2 }}>
             <Button onClick={() => run('save')} loading={busy === 'save'} disabled={busy !== null}>
               保存

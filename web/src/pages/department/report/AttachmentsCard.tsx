@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Col, Input, Row, Select, Upload } from 'antd';
 import { useState } from 'react';
 import { api } from '../../../api/client';
-import { AttachmentList, attachmentsKey, useAttachments, type Attachment } from '../../../components/Attachments';
+import { AttachmentList, attachmentsKey, useAttachments, type Attachment, type AttachmentOwner } from '../../../components/Attachments';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import type { CarriedTask } from './entries';
 import type { ReportAddress } from './reportCalls';
@@ -17,15 +17,15 @@ const DESCRIPTION_LIMIT = 500;
  * with their size and a download link, delete one while the report may change. The API answers
  * 413 (too large) and 415 (a type it does not take) in Chinese; the card shows that answer.
  */
-export function AttachmentsCard({ address, tasks, editable }: { address: ReportAddress; tasks: CarriedTask[]; editable: boolean }) {
+export function AttachmentsCard({ address, tasks, editable, owner = 'report' }: { address: ReportAddress; tasks: Pick<CarriedTask, 'measureNo' | 'taskSeq'>[]; editable: boolean; owner?: AttachmentOwner }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const attachments = useAttachments(address);
+  const attachments = useAttachments(address, true, owner);
   const [row, setRow] = useState<string | undefined>();
   const [description, setDescription] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: attachmentsKey(address) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: attachmentsKey(address, owner) });
 
   const upload = async (file: File) => {
     setBusy(true);
@@ -33,17 +33,16 @@ export function AttachmentsCard({ address, tasks, editable }: { address: ReportA
     const [measureNo, taskSeq] = row ? row.split('-') : [];
     const fields = { ...(measureNo && taskSeq ? { measureNo, taskSeq } : {}), ...(description.trim() ? { description: description.trim() } : {}) };
     try {
-      await api.POST('/v1/plans/{plan}/periods/{period}/reports/{department}/attachments', {
-        params: { path: address },
-        body: { ...fields, file: file as unknown as string },
-        // The text fields go before the file, so a wrong row is refused before the file is sent.
-        bodySerializer: () => {
-          const form = new FormData();
-          for (const [name, value] of Object.entries(fields)) form.append(name, value);
-          form.append('file', file, file.name);
-          return form;
-        },
-      });
+      // The text fields go before the file, so a wrong row is refused before the file is sent.
+      const bodySerializer = () => {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(fields)) form.append(name, value);
+        form.append('file', file, file.name);
+        return form;
+      };
+      const body = { ...fields, file: file as unknown as string };
+      if (owner === 'lead') await api.POST('/v1/plans/{plan}/periods/{period}/led/{department}/opinions/attachments', { params: { path: address }, body, bodySerializer });
+      else await api.POST('/v1/plans/{plan}/periods/{period}/reports/{department}/attachments', { params: { path: address }, body, bodySerializer });
       void message.success(`已上传${file.name}`);
       setDescription('');
       await refresh();

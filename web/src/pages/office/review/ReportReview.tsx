@@ -53,7 +53,13 @@ export function ReportReview({ plan, period, department, onDone }: { plan: strin
     <Card
       size="small"
       title={<Space wrap>{report.department.name}<StatusTag status={report.status} /><LateTag late={report.late} /></Space>}
-      extra={<Link to={`/reports/${plan}/${period}/${department}/history`}>历史版本</Link>}
+      extra={
+        <Space wrap>
+          {/* A unit named as 牵头部门 gives its 牵头汇总意见 for the period: the office reads it, or enters one sent on paper. */}
+          {report.tasks.some((task) => task.role === 'lead' && task.via === null) && <Link to={`/lead/${plan}/${period}/${department}`}>牵头汇总</Link>}
+          <Link to={`/reports/${plan}/${period}/${department}/history`}>历史版本</Link>
+        </Space>
+      }
     >
       <Typography.Paragraph type="secondary">报送时间 {formatTime(report.submittedAt)}</Typography.Paragraph>
       {report.status === 'returned' && report.returnReason && <Typography.Paragraph type="secondary">退回原因:{report.returnReason}</Typography.Paragraph>}
