@@ -110,7 +110,7 @@ describe('planReminders', () => {
     const address = { plan: PLAN, period: '2017Q3', department: 'work-safety' };
     const { tasks } = await getReport(handle.db, address);
     const entries = tasks.filter((task) => task.required).map((task) => ({ measureNo: task.measureNo, taskSeq: task.taskSeq, status: 'in_progress' as const, progress: 50, summary: '推进中。' }));
-    await saveDraft(handle.db, actor, clock.now(), address, entries);
+    await saveDraft(handle.db, actor, clock.now(), address, { entries: entries });
     await submit(handle.db, actor, clock.now(), address);
 
     const returned = await plan();

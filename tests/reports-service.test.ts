@@ -77,6 +77,7 @@ describe('reading a report', () => {
       returnReason: null,
       enteredByOffice: false,
       entries: [],
+      narrative: null,
       tasks: undefined,
     });
     expect(report.tasks.filter((task) => task.required)).toEqual([
@@ -98,7 +99,7 @@ describe('reading a report', () => {
 describe('lateness', () => {
   it('when submitted exactly at the deadline, the report is on time; a millisecond later, late', async () => {
     for (const [department, at, late] of [['commerce', DUE, false], ['science-technology', new Date(DUE.getTime() + 1), true]] as const) {
-      await saveDraft(handle.db, unit(department), before(48), address(department), await required(department));
+      await saveDraft(handle.db, unit(department), before(48), address(department), { entries: await required(department) });
       const submitted = await submit(handle.db, unit(department), at, address(department));
       expect(submitted, department).toMatchObject({ status: 'submitted', late });
       const { items } = await history(handle.db, address(department));
@@ -109,11 +110,11 @@ describe('lateness', () => {
   it('when a returned report is resubmitted after the deadline, it keeps its first submission and stays on time; its version row says late', async () => {
     const jinshan = unit('jinshan-district');
     const at = address('jinshan-district');
-    await saveDraft(handle.db, jinshan, before(30), at, await required('jinshan-district', 40));
+    await saveDraft(handle.db, jinshan, before(30), at, { entries: await required('jinshan-district', 40) });
     await submit(handle.db, jinshan, before(24), at, '"v1"');
     const returned = await returnReport(handle.db, office, after(1), at, '请补充金山区的整改数据。', '"v2"');
     expect(returned).toMatchObject({ status: 'returned', version: 3, returnReason: '请补充金山区的整改数据。', reviewedAt: '2017-10-13T18:00:00+08:00' });
-    await saveDraft(handle.db, jinshan, after(2), at, await required('jinshan-district', 60), '"v3"');
+    await saveDraft(handle.db, jinshan, after(2), at, { entries: await required('jinshan-district', 60) }, '"v3"');
     const resubmitted = await submit(handle.db, jinshan, after(3), at, '"v4"');
     expect(resubmitted).toMatchObject({
       status: 'submitted',
@@ -130,19 +131,19 @@ describe('lateness', () => {
     const { report, items } = await history(handle.db, at);
     expect(report).toEqual(accepted);
     expect(items.map(({ entries, ...item }) => ({ ...item, progress: entries[0]!.progress }))).toEqual([
-      { version: 1, action: 'save', status: 'draft', late: null, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-12T11:00:00+08:00', progress: 40 },
-      { version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-12T17:00:00+08:00', progress: 40 },
-      { version: 3, action: 'return', status: 'returned', late: null, reason: '请补充金山区的整改数据。', actorTokenId: null, actorEmail: 'anwei@example.gov.cn', enteredByOffice: false, at: '2017-10-13T18:00:00+08:00', progress: 40 },
-      { version: 4, action: 'save', status: 'draft', late: null, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-13T19:00:00+08:00', progress: 60 },
-      { version: 5, action: 'submit', status: 'submitted', late: true, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, at: '2017-10-13T20:00:00+08:00', progress: 60 },
-      { version: 6, action: 'accept', status: 'accepted', late: null, reason: null, actorTokenId: null, actorEmail: 'anwei@example.gov.cn', enteredByOffice: false, at: '2017-10-13T21:00:00+08:00', progress: 60 },
+      { version: 1, action: 'save', status: 'draft', late: null, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, narrative: null, attachments: [], at: '2017-10-12T11:00:00+08:00', progress: 40 },
+      { version: 2, action: 'submit', status: 'submitted', late: false, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, narrative: null, attachments: [], at: '2017-10-12T17:00:00+08:00', progress: 40 },
+      { version: 3, action: 'return', status: 'returned', late: null, reason: '请补充金山区的整改数据。', actorTokenId: null, actorEmail: 'anwei@example.gov.cn', enteredByOffice: false, narrative: null, attachments: [], at: '2017-10-13T18:00:00+08:00', progress: 40 },
+      { version: 4, action: 'save', status: 'draft', late: null, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, narrative: null, attachments: [], at: '2017-10-13T19:00:00+08:00', progress: 60 },
+      { version: 5, action: 'submit', status: 'submitted', late: true, reason: null, actorTokenId: null, actorEmail: null, enteredByOffice: false, narrative: null, attachments: [], at: '2017-10-13T20:00:00+08:00', progress: 60 },
+      { version: 6, action: 'accept', status: 'accepted', late: null, reason: null, actorTokenId: null, actorEmail: 'anwei@example.gov.cn', enteredByOffice: false, narrative: null, attachments: [], at: '2017-10-13T21:00:00+08:00', progress: 60 },
     ]);
   });
 
   it('when returned, a report may be submitted again as it stands, but not accepted before it is', async () => {
     const customs = unit('shanghai-customs');
     const at = address('shanghai-customs');
-    await saveDraft(handle.db, customs, before(5), at, await required('shanghai-customs'));
+    await saveDraft(handle.db, customs, before(5), at, { entries: await required('shanghai-customs') });
     await submit(handle.db, customs, before(4), at);
     await returnReport(handle.db, office, before(3), at, '请核实。');
     expect(await failure(accept(handle.db, office, before(3), at))).toMatchObject({
@@ -156,7 +157,7 @@ describe('lateness', () => {
 describe('If-Match', () => {
   const code = 'landscaping-city-appearance';
   const at = address(code);
-  const save = async (ifMatch: string | undefined) => saveDraft(handle.db, unit(code), before(10), at, await required(code), ifMatch);
+  const save = async (ifMatch: string | undefined) => saveDraft(handle.db, unit(code), before(10), at, { entries: await required(code) }, ifMatch);
   const refused = async (ifMatch: string) => (await failure(save(ifMatch))).text;
 
   it('when the tag is current, weak (W/"v1", as the README promises) or in a list, or the header is * or absent, the save goes ahead', async () => {
@@ -203,8 +204,8 @@ describe('what may be saved and submitted', () => {
       return [{ ...entry, summary: 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify([entry]))) }];
     };
     expect(Buffer.byteLength(JSON.stringify(sized(ENTRIES_MAX_BYTES)))).toBe(ENTRIES_MAX_BYTES);
-    expect(await saveDraft(handle.db, unit('ocean'), before(1), address('ocean'), sized(ENTRIES_MAX_BYTES))).toMatchObject({ version: 1 });
-    expect(await failure(saveDraft(handle.db, unit('ocean'), before(1), address('ocean'), sized(ENTRIES_MAX_BYTES + 1)))).toEqual({
+    expect(await saveDraft(handle.db, unit('ocean'), before(1), address('ocean'), { entries: sized(ENTRIES_MAX_BYTES) })).toMatchObject({ version: 1 });
+    expect(await failure(saveDraft(handle.db, unit('ocean'), before(1), address('ocean'), { entries: sized(ENTRIES_MAX_BYTES + 1) }))).toEqual({
       code: 'PAYLOAD_TOO_LARGE',
       text: { en: "The report's entries are 257 KiB of JSON; the limit is 256 KiB. Shorten the texts.", zh: '报告填报内容共 257 KiB，超过上限 256 KiB，请精简文字' },
       errors: undefined,
@@ -213,7 +214,7 @@ describe('what may be saved and submitted', () => {
 
   it('when a required row has no entry, submitting is refused with 422 naming each missing row', async () => {
     const [first] = await required('fengxian-district');
-    await saveDraft(handle.db, unit('fengxian-district'), before(1), address('fengxian-district'), [first!]);
+    await saveDraft(handle.db, unit('fengxian-district'), before(1), address('fengxian-district'), { entries: [first!] });
     expect(await failure(submit(handle.db, unit('fengxian-district'), before(1), address('fengxian-district')))).toEqual({
       code: 'UNPROCESSABLE',
       text: { en: 'The report has no entry for some of the rows this unit carries', zh: '报告缺少本单位承担的部分任务的填报' },
@@ -230,23 +231,23 @@ describe('what may be saved and submitted', () => {
       return error.text;
     };
     expect(await conflict(submit(handle.db, unit(code), before(9), at))).toEqual({ en: 'Cannot submit a report that is not_started', zh: '报告尚未填报，不能提交' });
-    await saveDraft(handle.db, unit(code), before(9), at, await required(code));
+    await saveDraft(handle.db, unit(code), before(9), at, { entries: await required(code) });
     expect(await conflict(accept(handle.db, office, before(9), at))).toEqual({ en: 'Cannot accept a report that is draft', zh: '报告仍是草稿，不能审核通过' });
     expect(await conflict(returnReport(handle.db, office, before(9), at, '请补充。'))).toEqual({ en: 'Cannot return a report that is draft', zh: '报告仍是草稿，不能退回' });
     await submit(handle.db, unit(code), before(8), at);
     expect(await conflict(submit(handle.db, unit(code), before(8), at))).toEqual({ en: 'Cannot submit a report that is submitted', zh: '报告已提交，不能提交' });
-    expect(await conflict(saveDraft(handle.db, unit(code), before(8), at, await required(code)))).toEqual({ en: 'Cannot edit a report that is submitted', zh: '报告已提交，不能修改' });
+    expect(await conflict(saveDraft(handle.db, unit(code), before(8), at, { entries: await required(code) }))).toEqual({ en: 'Cannot edit a report that is submitted', zh: '报告已提交，不能修改' });
     await accept(handle.db, office, before(7), at);
     expect(await conflict(returnReport(handle.db, office, before(7), at, '请补充。'))).toEqual({ en: 'Cannot return a report that is accepted', zh: '报告已审核通过，不能退回' });
-    expect(await conflict(saveDraft(handle.db, unit(code), before(7), at, await required(code)))).toEqual({ en: 'Cannot edit a report that is accepted', zh: '报告已审核通过，不能修改' });
+    expect(await conflict(saveDraft(handle.db, unit(code), before(7), at, { entries: await required(code) }))).toEqual({ en: 'Cannot edit a report that is accepted', zh: '报告已审核通过，不能修改' });
   });
 
   it('when the period is a year’s targets, a blocked entry is refused; in a quarter it is saved', async () => {
     const code = 'supervision';
     const blocked = (entries: ReportEntry[]) => entries.map((entry) => ({ ...entry, status: 'blocked' as const }));
-    const error = await failure(saveDraft(handle.db, unit(code), before(1), address(code, '2018-targets'), blocked(await required(code, 50, '2018-targets'))));
+    const error = await failure(saveDraft(handle.db, unit(code), before(1), address(code, '2018-targets'), { entries: blocked(await required(code, 50, '2018-targets')) }));
     expect(error.errors).toEqual([{ path: 'body.entries.0.status', message: { en: 'a target cannot be blocked: set the status expected at year end', zh: '年度目标不能设为受阻，请填写预期年底达到的状态' } }]);
-    expect(await saveDraft(handle.db, unit(code), before(1), address(code), blocked(await required(code)))).toMatchObject({ status: 'draft', version: 1 });
+    expect(await saveDraft(handle.db, unit(code), before(1), address(code), { entries: blocked(await required(code)) })).toMatchObject({ status: 'draft', version: 1 });
   });
 });
 
@@ -254,8 +255,8 @@ describe('the office entering a paper report, and the audit log', () => {
   it('when the office or an admin writes for a unit, the report and its versions say so until the unit writes itself; review steps change nothing of it', async () => {
     const code = 'pboc-shanghai';
     const at = address(code);
-    expect(await saveDraft(handle.db, office, before(6), at, await required(code))).toMatchObject({ enteredByOffice: true });
-    expect(await saveDraft(handle.db, unit(code), before(5), at, await required(code, 60))).toMatchObject({ enteredByOffice: false });
+    expect(await saveDraft(handle.db, office, before(6), at, { entries: await required(code) })).toMatchObject({ enteredByOffice: true });
+    expect(await saveDraft(handle.db, unit(code), before(5), at, { entries: await required(code, 60) })).toMatchObject({ enteredByOffice: false });
     expect(await submit(handle.db, admin, before(4), at)).toMatchObject({ enteredByOffice: true });
     expect(await returnReport(handle.db, office, before(3), at, '请补充。')).toMatchObject({ enteredByOffice: true });
     const { items } = await history(handle.db, at);
@@ -273,9 +274,9 @@ describe('the office entering a paper report, and the audit log', () => {
     const extra: ReportEntry = { measureNo: optional.measureNo, taskSeq: optional.taskSeq, status: 'not_started', progress: 0, summary: '尚未开展。' };
     const key = `${optional.measureNo}-${optional.taskSeq}`;
     const rowKey = `${row!.measureNo}-${row!.taskSeq}`;
-    await saveDraft(handle.db, unit(code), before(9), at, [row!]);
-    await saveDraft(handle.db, unit(code), before(8), at, [{ ...row!, progress: 70 }, extra]);
-    await saveDraft(handle.db, unit(code), before(7), at, [{ ...row!, progress: 70 }]);
+    await saveDraft(handle.db, unit(code), before(9), at, { entries: [row!] });
+    await saveDraft(handle.db, unit(code), before(8), at, { entries: [{ ...row!, progress: 70 }, extra] });
+    await saveDraft(handle.db, unit(code), before(7), at, { entries: [{ ...row!, progress: 70 }] });
     await submit(handle.db, unit(code), before(6), at);
     await returnReport(handle.db, office, before(5), at, '请补充。');
 
@@ -291,7 +292,7 @@ describe('the office entering a paper report, and the audit log', () => {
   it('runs the caller’s work in the step’s transaction: it sees the new version, and when it fails nothing is written', async () => {
     const code = 'legislative-affairs-office';
     const at = address(code);
-    await saveDraft(handle.db, unit(code), before(3), at, await required(code));
+    await saveDraft(handle.db, unit(code), before(3), at, { entries: await required(code) });
     const seen: string[] = [];
     await expect(
       submit(handle.db, unit(code), before(2), at, undefined, async (_tx, report) => {
