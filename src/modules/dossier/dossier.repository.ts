@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
-import { attachments, auditLog, leadOpinionSets, leadOpinionVersions, reminders, reports } from '../../db/schema/index.js';
+import { attachments, auditLog, reminders, reports } from '../../db/schema/index.js';
 import type { ReportRow } from '../reports/reports.repository.js';
+import { listSubmittedOpinions } from '../lead/lead.repository.js';
 
 /*
  * The dossier reads a period's units a slice at a time (src/modules/dossier/dossier.service.ts):
@@ -71,26 +72,7 @@ export function reportFileCounts(db: Queryable, slice: Slice) {
 }
 
 /** Each lead's latest submitted opinions of the period (what the office reads), with that version's number. */
-export function submittedOpinions(db: Queryable, slice: Slice) {
-  return db
-    .selectDistinctOn([leadOpinionVersions.setId], {
-      departmentCode: leadOpinionSets.departmentCode,
-      version: leadOpinionVersions.version,
-      opinions: leadOpinionVersions.opinions,
-      submittedAt: leadOpinionVersions.at,
-    })
-    .from(leadOpinionVersions)
-    .innerJoin(leadOpinionSets, eq(leadOpinionSets.id, leadOpinionVersions.setId))
-    .where(
-      and(
-        eq(leadOpinionSets.planId, slice.planId),
-        eq(leadOpinionSets.periodId, slice.periodId),
-        inArray(leadOpinionSets.departmentCode, slice.codes),
-        eq(leadOpinionVersions.action, 'submit'),
-      ),
-    )
-    .orderBy(leadOpinionVersions.setId, desc(leadOpinionVersions.version));
-}
+export const submittedOpinions = (db: Queryable, slice: Slice) => listSubmittedOpinions(db, slice.planId, [slice.periodId], slice.codes);
 
 /**
  * The audit rows of the units' reports, lead opinions and attachments in the period: every entity

@@ -43,21 +43,30 @@ export function listVersions(db: Queryable, setId: number) {
 }
 
 /**
- * Each set's latest submission in the periods: what the office reads. A set the lead is revising
- * (a draft again) keeps showing what it last submitted until it is submitted anew.
+ * Each set's latest submission in the periods (of `departmentCodes` only, when given): what the
+ * office reads. A set the lead is revising (a draft again) keeps showing what it last submitted
+ * until it is submitted anew.
  */
-export function listSubmittedOpinions(db: Queryable, planId: number, periodIds: readonly string[]) {
-  if (periodIds.length === 0) return Promise.resolve([]);
+export function listSubmittedOpinions(db: Queryable, planId: number, periodIds: readonly string[], departmentCodes?: readonly string[]) {
+  if (periodIds.length === 0 || departmentCodes?.length === 0) return Promise.resolve([]);
   return db
     .selectDistinctOn([leadOpinionVersions.setId], {
       periodId: leadOpinionSets.periodId,
       departmentCode: leadOpinionSets.departmentCode,
+      version: leadOpinionVersions.version,
       opinions: leadOpinionVersions.opinions,
       submittedAt: leadOpinionVersions.at,
     })
     .from(leadOpinionVersions)
     .innerJoin(leadOpinionSets, eq(leadOpinionSets.id, leadOpinionVersions.setId))
-    .where(and(eq(leadOpinionSets.planId, planId), inArray(leadOpinionSets.periodId, [...periodIds]), eq(leadOpinionVersions.action, 'submit')))
+    .where(
+      and(
+        eq(leadOpinionSets.planId, planId),
+        inArray(leadOpinionSets.periodId, [...periodIds]),
+        departmentCodes ? inArray(leadOpinionSets.departmentCode, [...departmentCodes]) : undefined,
+        eq(leadOpinionVersions.action, 'submit'),
+      ),
+    )
     .orderBy(leadOpinionVersions.setId, desc(leadOpinionVersions.version));
 }
 
