@@ -305,3 +305,74 @@ describe('the office entering a paper report, and the audit log', () => {
     expect(await auditOf(code)).toHaveLength(1);
   });
 });
+
+describe('the 总结报告正文 (summary period)', () => {
+  const at = new Date('2019-11-20T02:00:00Z');
+  const NARRATIVE = { work: '开展专项整治。', results: '隐患整改率100%。', problems: '基层力量不足。', nextSteps: '健全长效机制。' };
+  const summaryAudit = (department: string) =>
+    handle.db
+      .select({ after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/summary/${department}`)))
+      .orderBy(auditLog.id);
+
+  it('when saved, the narrative is kept until one is sent again; versions carry it and the audit says whether it changed', async () => {
+    const code = 'putuo-district';
+    const entries = await required(code, 50, 'summary');
+    const first = await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries, narrative: NARRATIVE });
+    expect(first.narrative).toEqual(NARRATIVE);
+    // Left out: the stored narrative stays.
+    const kept = await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries: await required(code, 60, 'summary') });
+    expect(kept.narrative).toEqual(NARRATIVE);
+    const changed = { ...NARRATIVE, results: '重大危险源全部在线监测。' };
+    const replaced = await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries, narrative: changed });
+    expect(replaced.narrative).toEqual(changed);
+    const { items } = await history(handle.db, address(code, 'summary'));
+    expect(items.map((item) => item.narrative)).toEqual([NARRATIVE, NARRATIVE, changed]);
+    expect((await summaryAudit(code)).map((row) => row.after?.narrativeChanged)).toEqual([true, false, true]);
+    // A quarter's save says nothing of a narrative.
+    const quarter = await saveDraft(handle.db, unit(code), at, address(code), { entries: await required(code) });
+    expect(quarter.narrative).toBeNull();
+    expect((await auditOf(code)).at(-1)!.after).not.toHaveProperty('narrativeChanged');
+  });
+
+  it('when a narrative is sent for a quarter, refuses with 422 on body.narrative and stores nothing', async () => {
+    const code = 'hongkou-district';
+    expect(await failure(saveDraft(handle.db, unit(code), at, address(code), { entries: await required(code), narrative: NARRATIVE }))).toEqual({
+      code: 'UNPROCESSABLE',
+      text: { en: "Only the summary period's report has a narrative; 2017Q3 has none", zh: '只有总结报告有正文，2017Q3 不能填写总结报告正文' },
+      errors: [{ path: 'body.narrative', message: { en: 'only the summary period takes a narrative', zh: '只有总结报告可以填写正文' } }],
+    });
+    expect((await getReport(handle.db, address(code))).version).toBe(0);
+  });
+
+  it('when sections are empty (or blank), submitting is refused naming each; with rows missing too, both are said', async () => {
+    const code = 'yangpu-district';
+    const entries = await required(code, 50, 'summary');
+    await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries: entries.slice(1), narrative: { ...NARRATIVE, results: '  ', nextSteps: '' } });
+    const both = await failure(submit(handle.db, unit(code), at, address(code, 'summary')));
+    expect(both.code).toBe('UNPROCESSABLE');
+    expect(both.text).toEqual({
+      en: "The report has no entry for some of the rows this unit carries; the narrative's sections main results, next steps are empty",
+      zh: '报告缺少本单位承担的部分任务的填报；总结报告正文的“主要成效”、“下步打算”尚未填写',
+    });
+    expect(both.errors!.map((error) => error.path)).toEqual([...entries.slice(0, 1).map(() => 'report.entries'), 'report.narrative.results', 'report.narrative.nextSteps']);
+    expect(both.errors!.at(-1)!.message).toEqual({ en: 'the section next steps is empty', zh: '总结报告正文“下步打算”尚未填写' });
+
+    await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries, narrative: { ...NARRATIVE, work: '' } });
+    expect(await failure(submit(handle.db, unit(code), at, address(code, 'summary')))).toEqual({
+      code: 'UNPROCESSABLE',
+      text: { en: "The narrative's sections work done are empty", zh: '总结报告正文的“工作开展情况”尚未填写' },
+      errors: [{ path: 'report.narrative.work', message: { en: 'the section work done is empty', zh: '总结报告正文“工作开展情况”尚未填写' } }],
+    });
+
+    await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries, narrative: NARRATIVE });
+    expect(await submit(handle.db, unit(code), at, address(code, 'summary'))).toMatchObject({ status: 'submitted', narrative: NARRATIVE });
+  });
+
+  it('when a quarter is submitted, no narrative is asked for', async () => {
+    const code = 'baoshan-district';
+    await saveDraft(handle.db, unit(code), at, address(code), { entries: await required(code) });
+    expect(await submit(handle.db, unit(code), at, address(code))).toMatchObject({ status: 'submitted', narrative: null });
+  });
+});
