@@ -2,11 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -120,8 +117,16 @@ function openPostgres(options: DatabaseOptions): DatabaseHandle {
   };
 }
 
-/** `memory://` keeps the embedded database in memory (gone on exit); otherwise it lives under dataDir. */
+/**
+ * `memory://` keeps the embedded database in memory (gone on exit); otherwise it lives under dataDir.
+ * PGlite (~40 MiB resident once loaded) is loaded here only, so a service on Postgres never loads it.
+ */
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const directory = dataDir === IN_MEMORY ? IN_MEMORY : path.resolve(dataDir, 'pglite');
   if (directory !== IN_MEMORY) mkdirSync(directory, { recursive: true });
   const client = await PGlite.create(directory);

@@ -1,5 +1,5 @@
-import { renderAsync } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type { EChartsCoreOption } from 'echarts';
 import type { FlaggedPeriod } from '../consolidated/consolidated.service.js';
 import { chineseNumber, NO_REPORT_LABEL } from '../consolidated/labels.js';
 import { quarterOf } from '../periods/period-label.js';
@@ -10,6 +10,15 @@ import { categoryFigures, overallProgress, rowsByStatus, timeliness } from './pe
  * (https://echarts.apache.org/handbook/en/how-to/cross-platform/server/) and, for Word, rasterised
  * to PNG by resvg. The only text from the database is category names; ECharts escapes text in SVG.
  */
+
+/*
+ * ECharts takes ~60 MiB of the process once loaded and resvg a native library: both are loaded by
+ * the first chart drawn, not at start-up, since most processes never draw one. renderSvg stays
+ * synchronous, so ECharts comes through require (its CommonJS build, the same API).
+ */
+const require = createRequire(import.meta.url);
+let echartsLibrary: typeof import('echarts') | undefined;
+const echarts = () => (echartsLibrary ??= require('echarts') as typeof import('echarts'));
 
 export const PERIOD_CHARTS = ['progress-by-category', 'status-distribution', 'timeliness'] as const;
 export const TREND_CHARTS = ['progress-trend', 'submission-trend'] as const;
@@ -56,7 +65,7 @@ function periodAxisLabel(period: FlaggedPeriod['period']): string {
 const axisText = { fontSize: 14, lineHeight: 18, color: '#333' };
 const valueLabel = { show: true, fontSize: 14, color: '#333' };
 
-export function periodChartOption(id: PeriodChartId, period: FlaggedPeriod): echarts.EChartsCoreOption {
+export function periodChartOption(id: PeriodChartId, period: FlaggedPeriod): EChartsCoreOption {
   if (id === 'progress-by-category') {
     const categories = categoryFigures(period);
     return {
@@ -83,7 +92,7 @@ export function periodChartOption(id: PeriodChartId, period: FlaggedPeriod): ech
 }
 
 /** Vertical bars of counts (rows by status, units by timeliness), each bar its own colour and its count on top. */
-function countBars(bars: { label: string; count: number; color: string }[], axis: { name: string; unit: string; barMaxWidth: number }): echarts.EChartsCoreOption {
+function countBars(bars: { label: string; count: number; color: string }[], axis: { name: string; unit: string; barMaxWidth: number }): EChartsCoreOption {
   return {
     grid: { left: 60, right: 30, top: 40, bottom: 40 },
     xAxis: { type: 'category', data: bars.map((bar) => bar.label), axisLabel: axisText },
@@ -99,7 +108,7 @@ function countBars(bars: { label: string; count: number; color: string }[], axis
   };
 }
 
-export function trendChartOption(id: TrendChartId, periods: readonly FlaggedPeriod[]): echarts.EChartsCoreOption {
+export function trendChartOption(id: TrendChartId, periods: readonly FlaggedPeriod[]): EChartsCoreOption {
   const xAxis = { type: 'category', data: periods.map(({ period }) => periodAxisLabel(period)), axisLabel: { ...axisText, interval: 0 } };
   if (id === 'progress-trend') {
     return {
@@ -135,8 +144,8 @@ export function trendChartOption(id: TrendChartId, periods: readonly FlaggedPeri
 }
 
 /** The chart as a standalone SVG document; with a title, it is drawn above the plot. */
-export function renderSvg(option: echarts.EChartsCoreOption, title?: string): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...CHART_SIZE });
+export function renderSvg(option: EChartsCoreOption, title?: string): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, ...CHART_SIZE });
   try {
     const top = (option.grid as { top: number }).top;
     chart.setOption({
@@ -158,6 +167,7 @@ export function renderSvg(option: echarts.EChartsCoreOption, title?: string): st
  * a few hundred milliseconds, so it runs on libuv's thread pool rather than blocking the event loop.
  */
 export async function renderPng(svg: string): Promise<Buffer> {
+  const { renderAsync } = await import('@resvg/resvg-js');
   const image = await renderAsync(svg, { fitTo: { mode: 'zoom', value: PNG_SCALE }, font: { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' } });
   return Buffer.from(image.asPng());
 }
