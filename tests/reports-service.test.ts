@@ -1,12 +1,15 @@
+import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/client.js';
 import { auditLog, type ReportEntry } from '../src/db/schema/index.js';
 import { AppError } from '../src/errors.js';
 import type { Actor } from '../src/modules/audit/audit.service.js';
+import { storeUpload } from '../src/modules/attachments/attachments.service.js';
 import { ENTRIES_MAX_BYTES } from '../src/modules/reports/reports.schemas.js';
 import { accept, getReport, history, returnReport, saveDraft, submit, type ReportAddress } from '../src/modules/reports/reports.service.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { pdf } from './helpers/files.js';
 
 /*
  * The report workflow (src/modules/reports/reports.service.ts) called directly on a seeded
@@ -374,5 +377,23 @@ describe('the 总结报告正文 (summary period)', () => {
     const code = 'baoshan-district';
     await saveDraft(handle.db, unit(code), at, address(code), { entries: await required(code) });
     expect(await submit(handle.db, unit(code), at, address(code))).toMatchObject({ status: 'submitted', narrative: null });
+  });
+});
+
+describe('attachments in the history', () => {
+  it('when a file is attached after version 1, every later version lists it as attached (unit, plan, link), version 1 none', async () => {
+    const code = 'qingpu-district';
+    await saveDraft(handle.db, unit(code), before(30), address(code), { entries: await required(code) });
+    const stored = await storeUpload(
+      handle.db,
+      { plan: 'hazchem-2017', period: '2017Q3', department: code, owner: 'report', currentVersion: 1, actor: unit(code), at: before(29) },
+      Readable.from([pdf('history')]),
+      '检查记录.pdf',
+    );
+    expect(stored).toMatchObject({ plan: 'hazchem-2017', department: { code, name: '青浦区政府' }, addedAfterVersion: 1, uploadedAt: '2017-10-12T12:00:00+08:00' });
+    await submit(handle.db, unit(code), before(10), address(code));
+    await accept(handle.db, office, after(1), address(code));
+    const { items } = await history(handle.db, address(code));
+    expect(items.map((item) => item.attachments)).toEqual([[], [stored], [stored]]);
   });
 });
