@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrivatePostgres, type PrivatePostgres } from '../helpers/chaos-postgres.js';
-import { entriesFor, issueTokens, removeQueueKeys, send, startServiceChild, waitUntil, type Answer, type ServiceChild } from '../helpers/chaos-service.js';
+import { draftFor, issueTokens, removeQueueKeys, send, startServiceChild, waitUntil, type Answer, type ServiceChild } from '../helpers/chaos-service.js';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PLAN = 'hazchem-2017';
@@ -79,8 +79,9 @@ describe('when Postgres restarts in the middle of a stream of submissions', () =
   async function unitStream(unit: string, periods: string[], tasks: Array<{ measureNo: number; taskSeq: number; required: boolean }>) {
     for (const period of periods) {
       if (stopping) return;
-      const entries = entriesFor(tasks, `${period} 本季度推进情况(${unit})`);
-      const put = { method: 'PUT', headers: { ...auth(unit), 'content-type': 'application/json' }, body: JSON.stringify({ entries }) };
+      const draft = draftFor(period, tasks, `${period} 本季度推进情况(${unit})`);
+      const { entries } = draft;
+      const put = { method: 'PUT', headers: { ...auth(unit), 'content-type': 'application/json' }, body: JSON.stringify(draft) };
       const saved = await untilAcknowledged({ unit, period, step: 'save', entries }, () => send(reportUrl(unit, period), put, REQUEST_TIMEOUT_MS));
       if (!isStatus(saved.answer, 200)) return;
       const post = { method: 'POST', headers: { ...auth(unit), 'idempotency-key': `submit-${unit}-${period}-${prefix}` } };

@@ -10,10 +10,9 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis, workerIsWaiting, type PrivateRedis } from '../helpers/chaos-redis.js';
-import { entriesFor, issueTokens, send, startServiceChild, waitUntil, type Answer, type ServiceChild } from '../helpers/chaos-service.js';
+import { draftFor, issueTokens, send, startServiceChild, waitUntil, type Answer, type ServiceChild } from '../helpers/chaos-service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
-import { narrative } from '../helpers/fixtures.js';
 
 const PLAN = 'hazchem-2017';
 const PERIOD = '2019Q3';
@@ -113,9 +112,7 @@ describe('when Redis dies for 10 s while reminders are pending', () => {
     const reportOnce = async (unit: string, period: string) => {
       const path = `/v1/plans/${PLAN}/periods/${period}/reports/${unit}`;
       const tasks = ((await call(unit, 'GET', path)) as { body: { tasks: [] } }).body.tasks;
-      // The 总结报告 is submitted with its 正文 (its four sections), as units must.
-      const body = { entries: entriesFor(tasks, `${period} Redis 中断期间报送`), ...(period === 'summary' ? { narrative: narrative('Redis 中断期间') } : {}) };
-      await record(`${unit} saves ${period}`, call(unit, 'PUT', path, body));
+      await record(`${unit} saves ${period}`, call(unit, 'PUT', path, draftFor(period, tasks, `${period} Redis 中断期间报送`)));
       await record(`${unit} submits ${period}`, call(unit, 'POST', `${path}/submit`));
     };
     await reportOnce(LIAISON_UNITS.d, PERIOD);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { openDatabase } from '../../src/db/client.js';
+import { narrative } from './fixtures.js';
 import { systemActor } from '../../src/modules/audit/audit.service.js';
 import { createToken, type TokenRole } from '../../src/modules/tokens/tokens.service.js';
 
@@ -143,6 +144,11 @@ export function entriesFor(tasks: Array<{ measureNo: number; taskSeq: number; re
   return tasks
     .filter((task) => task.required)
     .map((task) => ({ measureNo: task.measureNo, taskSeq: task.taskSeq, status: 'in_progress' as const, progress: 50, summary: `措施${task.measureNo}第${task.taskSeq}项:${note}` }));
+}
+
+/** A draft's body for a period: the entries, and for the 总结报告 its 正文 (submitting needs all four sections). */
+export function draftFor(period: string, tasks: Array<{ measureNo: number; taskSeq: number; required: boolean }>, note: string) {
+  return { entries: entriesFor(tasks, note), ...(period === 'summary' ? { narrative: narrative(note) } : {}) };
 }
 
 /** Issues bearer tokens straight in the service's database, as `npm run cli -- token create` does. */

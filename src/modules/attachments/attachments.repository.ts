@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { attachmentBlobs, attachmentChunks, attachments, plans } from '../../db/schema/index.js';
 
@@ -22,8 +22,12 @@ export interface AttachmentFilter {
   version?: number | undefined;
 }
 
-/** Part of version v: added while the owner was at an earlier version, and not removed before v was made. */
-const partOfVersion = (version: number): SQL =>
+/**
+ * Part of version v: added while the owner was at an earlier version, and not removed before v was
+ * made (attachment-view.ts `inVersion` in JS). `version` is a number or a column (the dossier joins
+ * each report's current version).
+ */
+export const partOfVersion = (version: number | AnyColumn): SQL =>
   and(lt(attachments.addedAfterVersion, version), or(isNull(attachments.removedAfterVersion), sql`${attachments.removedAfterVersion} >= ${version}`))!;
 
 export function listAttachments(db: Queryable, filter: AttachmentFilter): Promise<AttachmentRow[]> {

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { attachments, auditLog, reminders, reports } from '../../db/schema/index.js';
 import type { ReportRow } from '../reports/reports.repository.js';
+import { partOfVersion } from '../attachments/attachments.repository.js';
 import { listSubmittedOpinions } from '../lead/lead.repository.js';
 
 /*
@@ -42,8 +43,7 @@ export async function remindersSent(db: Queryable, slice: Slice): Promise<Map<st
 
 /**
  * How many files each report's current version holds, per row they are tied to (null: the whole
- * report). The version rule is the attachments table's: part of version v when added after an
- * earlier version and not removed before v.
+ * report), by the attachments' own version rule (partOfVersion).
  */
 export function reportFileCounts(db: Queryable, slice: Slice) {
   return db
@@ -64,8 +64,7 @@ export function reportFileCounts(db: Queryable, slice: Slice) {
         eq(attachments.periodId, slice.periodId),
         inArray(attachments.departmentCode, slice.codes),
         eq(attachments.owner, 'report'),
-        sql`${attachments.addedAfterVersion} < ${reports.version}`,
-        sql`(${attachments.removedAfterVersion} is null or ${attachments.removedAfterVersion} >= ${reports.version})`,
+        partOfVersion(reports.version),
       ),
     )
     .groupBy(attachments.departmentCode, attachments.measureNo, attachments.taskSeq);

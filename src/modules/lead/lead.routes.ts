@@ -44,8 +44,9 @@ export const leadRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const key = await lead.ledRowsKey(app.db, request.params);
-      return sendCached(reply, key, ledRowsSchema, () => lead.getLedRows(app.db, request.params));
+      const context = await lead.loadLeadContext(app.db, request.params);
+      const key = await lead.ledRowsKey(app.db, context);
+      return sendCached(reply, key, ledRowsSchema, () => lead.getLedRows(app.db, context));
     },
   );
 

@@ -46,17 +46,15 @@ export const setKeyOf = (context: LeadContext) => ({ planId: context.plan.id, pe
 /**
  * A key that changes whenever `getLedRows` would: with any report of the period (an attachment of
  * a submitted report cannot change without a new version), the deadline (lateness) and the lead's
- * own opinions. 404/422 as `getLedRows`.
+ * own opinions.
  */
-export async function ledRowsKey(db: Queryable, address: LeadAddress): Promise<string> {
-  const context = await loadLeadContext(db, address);
+export async function ledRowsKey(db: Queryable, context: LeadContext): Promise<string> {
   const [reports, set] = await Promise.all([periodReportsVersion(db, context.plan.id, [context.period.id]), repository.findSet(db, setKeyOf(context))]);
   return ['led', context.plan.code, context.period.id, context.department.code, context.period.dueAt.getTime(), reports, set?.version ?? 0, set?.updatedAt.getTime() ?? ''].join('|');
 }
 
-/** Everything a lead reads of the rows it leads in a period (see ledRows). */
-export async function getLedRows(db: Queryable, address: LeadAddress): Promise<LedRows> {
-  const context = await loadLeadContext(db, address);
+/** Everything a lead reads of the rows it leads in a period (see ledRows), for the context `ledRowsKey` was computed on. */
+export async function getLedRows(db: Queryable, context: LeadContext): Promise<LedRows> {
   const { plan, period, department } = context;
   const [reports, set, attachments] = await Promise.all([
     listReportsOfPeriod(db, plan.id, period.id),
