@@ -264,7 +264,7 @@ describe('the office downloads the whole dossier', () => {
     expect(a[0]).toMatchObject({ 报送状态: '审核通过', 进展状态: '推进中', '进度(%)': 70, 报送时间: new Date('2018-07-10T09:30:00Z'), 是否逾期: '逾期', 审核结果: '审核通过', 退回原因: null, 催报次数: 0 });
     const b = linesOf(index, '2018年第二季度', B);
     expect(b).toHaveLength(requiredOfB.length);
-    expect(b.find((line) => keyOf(line) === requiredOfB[0])).toMatchObject({ 报送状态: '草稿（未报送）', 进展状态: '推进中', '进度(%)': 30, 报送时间: null, 审核结果: null });
+    expect(b.find((line) => keyOf(line) === requiredOfB[0])).toMatchObject({ 报送状态: '草稿未报送', 进展状态: '推进中', '进度(%)': 30, 报送时间: null, 审核结果: null });
   });
 
   it('writes the report as it stands into 报告.docx, and the submitted opinions into 牵头汇总意见.docx', async () => {
@@ -298,6 +298,7 @@ describe('the office downloads the whole dossier', () => {
       'lead_opinions.submit',
     ]);
     expect(rows[6]).toMatchObject({ 时间: '2017-10-10T09:00:00+08:00', 操作说明: '退回报告', 操作者: '市安委会办公室', 对象编号: `${PLAN}/${P1}/${A}` });
+    expect(rows.map((row) => row['操作说明'])).toEqual(['保存报告', ...Array(4).fill('上传佐证材料'), '提交报告', '退回报告', '保存牵头汇总意见', '上传佐证材料', '提交牵头汇总意见']);
     expect(JSON.parse(rows[6]!['变更后']!)).toMatchObject({ status: 'returned', reason: '=请补充照片' });
   });
 });
@@ -345,7 +346,7 @@ describe('the 总结报告', () => {
     expect(zip.map((candidate) => candidate.name)).toEqual(['索引.xlsx', '总结报告/市安全监管局/报告.docx', '审计记录.csv']);
     const text = await docxText(entry('总结报告/市安全监管局/报告.docx'));
     expect(text[0]).toBe('市安全监管局综合治理工作总结报告');
-    expect(text).toContain('报送状态：草稿（未报送）（第1版）');
+    expect(text).toContain('报送状态：草稿未报送（第1版）');
     const body = text.slice(text.indexOf('三、总结报告正文'));
     expect(body.slice(0, 4)).toEqual(['三、总结报告正文', '（一）工作开展情况', '安监开展危险化学品安全综合治理，完成企业摸底排查。', '建立部门联合执法机制。']);
     expect(body).toContain('（四）下步打算');

@@ -188,7 +188,7 @@ describe.each(drivers)('on %s', (driver) => {
       expect(response.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
       const rows: Record<string, string>[] = parse(response.body, { columns: true, bom: true });
       const row = rows.find((candidate) => candidate['单位代码'] === 'work-safety' && candidate['措施序号'] === '1');
-      expect(row).toMatchObject({ 单位: '市安全监管局', 报送状态: '已采纳', 是否逾期: '按时', 进展状态: '推进中', '进度(%)': '60' });
+      expect(row).toMatchObject({ 单位: '市安全监管局', 报送状态: '审核通过', 是否逾期: '按时', 进展状态: '推进中', '进度(%)': '60' });
       const late = rows.find((candidate) => candidate['单位代码'] === 'jinshan-district' && candidate['措施序号'] === '9');
       expect(late).toMatchObject({ 报送状态: '已报送', 是否逾期: '逾期', '进度(%)': '100' });
     });

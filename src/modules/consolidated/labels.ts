@@ -7,8 +7,8 @@ import type { ReportStatus, Rollup, TaskStatus } from './rollup.js';
  */
 
 export const TASK_STATUS_LABEL: Record<TaskStatus, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
-/** A unit's report in the consolidated workbook's words. */
-export const REPORT_STATUS_LABEL: Record<ReportStatus, string> = { not_started: '未填报', draft: '草稿', submitted: '已报送', accepted: '已采纳', returned: '已退回' };
+/** A unit's report in words: the same in every workbook and document the office reads (the web app says 审核通过 too). */
+export const REPORT_STATUS_LABEL: Record<ReportStatus, string> = { not_started: '未填报', draft: '草稿未报送', submitted: '已报送', accepted: '审核通过', returned: '已退回' };
 /** A row no counted report covers. */
 export const NO_REPORT_LABEL = '暂无报送';
 /** A roll-up's status in words, 暂无报送 without data. */

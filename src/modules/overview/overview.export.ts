@@ -1,14 +1,8 @@
 import type { Sheet } from '../../http/exports.js';
+import { REPORT_STATUS_LABEL } from '../consolidated/labels.js';
 import { periodLabel } from '../periods/period-label.js';
 import { notSubmitted, type Overview, type OverviewUnit } from './overview.service.js';
 
-const statusNames: Record<OverviewUnit['status'], string> = {
-  not_started: '未填报',
-  draft: '草稿未报送',
-  submitted: '已报送',
-  accepted: '审核通过',
-  returned: '退回',
-};
 
 const subtitleOf = (overview: Overview) =>
   `${periodLabel(overview.period)} · 截止 ${overview.dueAt.slice(0, 16).replace('T', ' ')} · 应报 ${overview.totals.expected} 家,已报 ${overview.totals.submitted} 家,未报 ${overview.totals.notSubmitted} 家`;
@@ -25,7 +19,7 @@ export function chaseSheet(overview: Overview): Sheet<OverviewUnit & { index: nu
       { header: '序号', width: 6, value: (unit) => unit.index },
       { header: '单位', width: 24, value: (unit) => unit.name },
       { header: '单位代码', width: 28, value: (unit) => unit.code },
-      { header: '填报状态', width: 12, value: (unit) => statusNames[unit.status] },
+      { header: '填报状态', width: 12, value: (unit) => REPORT_STATUS_LABEL[unit.status] },
       { header: '处级联络员', value: (unit) => unit.liaisons?.officer.name ?? '未登记' },
       { header: '职务', value: (unit) => unit.liaisons?.officer.position },
       { header: '联络员电话', value: (unit) => unit.liaisons?.officer.phone },
@@ -46,7 +40,7 @@ export function statusSheet(overview: Overview): Sheet<OverviewUnit & { index: n
       { header: '序号', width: 6, value: (unit) => unit.index },
       { header: '单位', width: 24, value: (unit) => unit.name },
       { header: '单位代码', width: 28, value: (unit) => unit.code },
-      { header: '填报状态', width: 12, value: (unit) => statusNames[unit.status] },
+      { header: '填报状态', width: 12, value: (unit) => REPORT_STATUS_LABEL[unit.status] },
       { header: '是否逾期', width: 8, value: (unit) => (unit.late === null ? '' : unit.late ? '逾期' : '按时') },
       { header: '报送时间', width: 18, value: (unit) => instant(unit.submittedAt) },
       { header: '审核时间', width: 18, value: (unit) => instant(unit.reviewedAt) },
