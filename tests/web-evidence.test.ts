@@ -70,8 +70,15 @@ describe.each(screenNames)('on a %s screen', (screen) => {
     await service.createAccount(`${screen}.${OFFICE_EMAIL}`, '值班员');
     await service.signIn(office.context(), `${screen}.${OFFICE_EMAIL}`);
 
+    const assignmentsRead = liaison.waitForResponse((response) => response.url().includes(`/v1/departments/${units.summary.code}/assignments`));
     await liaison.goto(`${service.url}/reports/${PLAN}/summary/${units.summary.code}`);
     await loaded(liaison);
+    // The unit leads no row: its menu has no 牵头汇总 (the lead department's test below opens it from there).
+    await assignmentsRead;
+    if (screen === 'desktop') {
+      await liaison.getByRole('menuitem', { name: '台账下载' }).waitFor();
+      expect(await liaison.getByRole('menuitem', { name: '牵头汇总' }).count()).toBe(0);
+    }
     const evidence = liaison.getByRole('region', { name: '佐证材料' });
     await evidence.getByText('尚未上传佐证材料').waitFor();
 

@@ -7,18 +7,19 @@ import { api, setCsrfToken } from '../api/client';
 import type { Me } from '../api/types';
 import { useMe } from '../api/session';
 import { DEFAULT_PLAN } from '../i18n/zh';
+import { useLeadsRows } from './useAssignments';
 import { useCurrentPeriod, useCurrentTargetsYear } from './usePeriods';
 
 const APP_NAME = '危化品综合治理工作跟踪';
 
-function menuItems(me: Me, period: string | undefined, targetsYear: string | undefined): NonNullable<MenuProps['items']> {
+function menuItems(me: Me, period: string | undefined, targetsYear: string | undefined, leads: boolean): NonNullable<MenuProps['items']> {
   if (me.role === 'department') {
     const code = me.department?.code ?? '';
     return [
       { key: '/tasks', label: '本单位任务' },
       ...(period ? [{ key: `/reports/${DEFAULT_PLAN}/${period}/${code}`, label: '季度报送' }] : []),
       ...(targetsYear ? [{ key: `/targets/${DEFAULT_PLAN}/${targetsYear}/${code}`, label: '年度目标' }] : []),
-      ...(period ? [{ key: `/lead/${DEFAULT_PLAN}/${period}/${code}`, label: '牵头汇总' }] : []),
+      ...(period && leads ? [{ key: `/lead/${DEFAULT_PLAN}/${period}/${code}`, label: '牵头汇总' }] : []),
       { key: `/dossier/${DEFAULT_PLAN}`, label: '台账下载' },
       { key: '/deadlines', label: '报送期限' },
       { key: `/liaisons/${code}`, label: '联络员登记' },
@@ -56,7 +57,8 @@ export function AppLayout() {
   const queryClient = useQueryClient();
   const period = useCurrentPeriod(DEFAULT_PLAN);
   const targetsYear = useCurrentTargetsYear(DEFAULT_PLAN);
-  const items = menuItems(me, period, targetsYear);
+  const leads = useLeadsRows(me.role === 'department' ? (me.department?.code ?? '') : '');
+  const items = menuItems(me, period, targetsYear, leads);
   const selected = items
     .map((item) => String(item?.key))
     .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`) || samePage(key, location.pathname));

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { api } from '../../../api/client';
 import { useMe } from '../../../api/session';
 import { ProblemAlert } from '../../../components/ProblemAlert';
+import { useAssignments } from '../../../components/useAssignments';
 import { useCurrentPeriod, usePageTitle } from '../../../components/usePeriods';
 import { DEFAULT_PLAN, periodText, roleText } from '../../../i18n/zh';
 import { TargetsPeriods } from './TargetsPeriods';
@@ -16,10 +17,7 @@ export default function TasksPage() {
   const me = useMe();
   const code = me.department?.code ?? '';
   const period = useCurrentPeriod(DEFAULT_PLAN);
-  const assignments = useQuery({
-    queryKey: ['assignments', code],
-    queryFn: async () => (await api.GET('/v1/departments/{code}/assignments', { params: { path: { code }, query: { plan: DEFAULT_PLAN } } })).data!,
-  });
+  const assignments = useAssignments(code);
   const measures = useQuery({
     queryKey: ['measures', DEFAULT_PLAN, code],
     queryFn: async () => (await api.GET('/v1/plans/{plan}/measures', { params: { path: { plan: DEFAULT_PLAN }, query: { department: code } } })).data!,
