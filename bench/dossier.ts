@@ -24,6 +24,8 @@ export interface DossierFindings {
   /** The same peak as seen by sampling every 25 ms, and the resident memory when the archive had been read. */
   rssSampledPeakMiB: number;
   rssAfterMiB: number;
+  /** Every 5 s of the download: seconds, MiB received so far, and the service's resident memory then (where the memory goes). */
+  timeline: [seconds: number, receivedMiB: number, rssMiB: number][];
 }
 
 const MiB = 1024 * 1024;
@@ -66,11 +68,16 @@ function download(serverUrl: string, officeToken: string, serverPid: number) {
   const url = new URL(`/v1/plans/${PLAN}/dossier.zip`, serverUrl);
   const rssBefore = residentKiB(serverPid).rss;
   let peak = rssBefore;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, residentKiB(serverPid).rss);
-  }, 25);
+  let bytes = 0;
+  const timeline: DossierFindings['timeline'] = [];
   const begin = performance.now();
-  return new Promise<{ seconds: number; firstByteMs: number; bytes: number; rssBefore: number; sampledPeak: number }>((resolve, reject) => {
+  const sampler = setInterval(() => {
+    const rss = residentKiB(serverPid).rss;
+    peak = Math.max(peak, rss);
+    const seconds = (performance.now() - begin) / 1000;
+    if (seconds >= timeline.length * 5) timeline.push([Math.round(seconds), Math.round(bytes / MiB), Math.round(rss / 1024)]);
+  }, 25);
+  return new Promise<{ seconds: number; firstByteMs: number; bytes: number; rssBefore: number; sampledPeak: number; timeline: DossierFindings['timeline'] }>((resolve, reject) => {
     const request = http.get(url, { headers: { authorization: `Bearer ${officeToken}` }, agent: false }, (response) => {
       if (response.statusCode !== 200) {
         clearInterval(sampler);
@@ -78,7 +85,6 @@ function download(serverUrl: string, officeToken: string, serverPid: number) {
         response.resume();
         return;
       }
-      let bytes = 0;
       let firstByteMs = 0;
       response.on('data', (chunk: Buffer) => {
         if (bytes === 0) firstByteMs = performance.now() - begin;
@@ -87,7 +93,7 @@ function download(serverUrl: string, officeToken: string, serverPid: number) {
       response.on('error', reject);
       response.on('end', () => {
         clearInterval(sampler);
-        resolve({ seconds: (performance.now() - begin) / 1000, firstByteMs, bytes, rssBefore, sampledPeak: Math.max(peak, residentKiB(serverPid).rss) });
+        resolve({ seconds: (performance.now() - begin) / 1000, firstByteMs, bytes, rssBefore, sampledPeak: Math.max(peak, residentKiB(serverPid).rss), timeline });
       });
     });
     request.on('error', (error) => {
@@ -113,9 +119,9 @@ export interface ServiceLaunch {
  * the one that serves, not a `tsx` wrapper around it nor esbuild's service process beside it.
  */
 export async function dossierPhase(launch: ServiceLaunch, officeToken: string, periods: string[]): Promise<DossierFindings> {
-  const attachmentPeriods = periods.filter((period) => /Q\d$/.test(period)).slice(0, sizes.dossierAttachmentPeriods);
+  const attachmentPeriods = periods.slice(0, sizes.dossierAttachmentPeriods);
   const attachments = await attachFiles(attachmentPeriods);
-  const server = await startChild('dossier-server', 'src/server.ts', launch.env, launch.nodeArgs);
+  const server = await startChild('dossier-server', process.env.BENCH_DOSSIER_SERVER ?? 'src/server.ts', launch.env, launch.nodeArgs);
   try {
     const pid = server.process.pid!;
     const idle = residentKiB(pid).rss;
@@ -134,6 +140,7 @@ export async function dossierPhase(launch: ServiceLaunch, officeToken: string, p
       rssPeakMiB: after.hwm / 1024,
       rssSampledPeakMiB: run.sampledPeak / 1024,
       rssAfterMiB: after.rss / 1024,
+      timeline: run.timeline,
     };
   } finally {
     await server.stop();

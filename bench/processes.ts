@@ -28,7 +28,9 @@ export async function startChild(name: string, script: string, env: Record<strin
   const port = await freePort();
   const logFile = path.join(workDir, `${name}.log`);
   const log = createWriteStream(logFile);
-  const [command, args] = nodeArgs ? [process.execPath, [...nodeArgs, '--import', 'tsx', script]] : [tsxBin, [script]];
+  // Compiled JavaScript (the build, dist/) runs on node alone, as in production; TypeScript through tsx.
+  const compiled = script.endsWith('.js');
+  const [command, args] = compiled ? [process.execPath, [...(nodeArgs ?? []), script]] : nodeArgs ? [process.execPath, [...nodeArgs, '--import', 'tsx', script]] : [tsxBin, [script]];
   const child = spawn(command, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
