@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App, type AppConfig } from '../src/app.js';
+import { collectStoppableDefaultMetrics } from '../src/modules/metrics/default-metrics.js';
 import { createMailer } from '../src/modules/reminders/mailer.js';
 import { REMINDER_QUEUE, deliverReminder, type DeliveryDeps } from '../src/modules/reminders/reminders.jobs.js';
 import { producerConnection } from '../src/redis.js';
@@ -277,5 +279,24 @@ describe('on the embedded PGlite', () => {
     const second = (await scrape(app)).samples;
     expect(valueOf(second, 'hazchem_reports_submitted', { plan: PLAN, period: '2017Q3' })).toBe(0);
     expect(valueOf(second, 'hazchem_http_requests_total', { method: 'PUT', route: '/v1/plans/:plan/periods/:period/reports/:department', status_code: '200' })).toBe(1);
+  });
+});
+
+describe('the default metrics of a closed app', () => {
+  const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** The mean event-loop delay since the previous read; NaN when the monitor took no sample. */
+  const meanLag = async (register: Registry) => valueOf(parse(await register.metrics()), 'nodejs_eventloop_lag_mean_seconds')!;
+
+  it('when stopped, the event-loop monitor takes no more samples, while a running one does', async () => {
+    const [running, stopped] = [new Registry(), new Registry()];
+    const stopRunning = collectStoppableDefaultMetrics(running);
+    const stop = collectStoppableDefaultMetrics(stopped);
+    await meanLag(running);
+    await meanLag(stopped);
+    stop();
+    await idle(100);
+    expect(await meanLag(running)).toBeGreaterThan(0);
+    expect(await meanLag(stopped)).toBeNaN();
+    stopRunning();
   });
 });
