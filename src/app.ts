@@ -29,12 +29,14 @@ import { testReminderRoutes } from './modules/reminders/test-reminder.routes.js'
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { accountRoutes } from './modules/auth/accounts.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { metricsRoutes } from './modules/metrics/metrics.routes.js';
 import auth from './plugins/auth.js';
 import mail from './plugins/mail.js';
 import type { Mailer } from './modules/reminders/mailer.js';
 import clock, { systemClock, type Clock } from './plugins/clock.js';
 import database from './plugins/database.js';
 import hardening from './plugins/hardening.js';
+import metrics from './plugins/metrics.js';
 import queue from './plugins/queue.js';
 import openapi from './plugins/openapi.js';
 import web from './plugins/web.js';
@@ -56,7 +58,7 @@ export interface AppDependencies {
 }
 
 export type AppConfig = Pick<Config, 'logLevel'> &
-  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir' | 'mailFrom' | 'smtpUrl' | 'queuePrefix' | 'attachmentMaxBytes' | 'attachmentsMaxBytesPerReport' | 'attachmentsMaxFilesPerReport'>>;
+  Partial<Pick<Config, 'officeEmail' | 'publicBaseUrl' | 'port' | 'authFailuresPerMinute' | 'maxEventLoopDelayMs' | 'bodyLimitBytes' | 'webhookAllowedNetworks' | 'trustProxy' | 'writesPerMinute' | 'dataDir' | 'mailFrom' | 'smtpUrl' | 'queuePrefix' | 'attachmentMaxBytes' | 'attachmentsMaxBytesPerReport' | 'attachmentsMaxFilesPerReport' | 'metricsToken' | 'metricsCacheSeconds'>>;
 
 /** Builds the whole service from its dependencies; never listens (src/server.ts does). */
 export async function buildApp(config: AppConfig, deps: AppDependencies) {
@@ -95,6 +97,8 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   });
   await app.register(database, { database: deps.database });
   await app.register(clock, { clock: deps.clock ?? systemClock });
+  // Before any route, so its hooks see every request.
+  await app.register(metrics, { queues: deps.queue ? [deps.queue] : [], cacheSeconds: config.metricsCacheSeconds ?? 5 });
   await app.register(auth, { secureCookies: config.publicBaseUrl?.startsWith('https:') ?? false });
   await app.register(mail, { mailer: deps.mailer, smtpUrl: config.smtpUrl, from: config.mailFrom ?? DEFAULT_MAIL_FROM });
   await app.register(queue, { queue: deps.queue, officeEmail: config.officeEmail ?? null });
@@ -104,6 +108,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
   });
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes, { token: config.metricsToken });
   await app.register(planRoutes);
   await app.register(departmentRoutes);
   await app.register(periodRoutes);

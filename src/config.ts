@@ -47,6 +47,8 @@ const envSchema = z.object({
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
   ATTACHMENTS_MAX_BYTES_PER_REPORT: z.coerce.number().int().min(1024).max(64 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
   ATTACHMENTS_MAX_FILES_PER_REPORT: z.coerce.number().int().min(1).max(10_000).default(50),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  METRICS_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
 });
 
 export type Config = Readonly<{
@@ -78,6 +80,10 @@ export type Config = Readonly<{
   attachmentMaxBytes: number;
   attachmentsMaxBytesPerReport: number;
   attachmentsMaxFilesPerReport: number;
+  /** The bearer secret of GET /metrics (not an API token); unset, /metrics answers 404. */
+  metricsToken: string | undefined;
+  /** How long /metrics reuses the figures it read from the database, so a scrape storm cannot load Postgres. */
+  metricsCacheSeconds: number;
 }>;
 
 export class ConfigError extends Error {
@@ -118,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachmentMaxBytes: values.ATTACHMENT_MAX_BYTES,
     attachmentsMaxBytesPerReport: values.ATTACHMENTS_MAX_BYTES_PER_REPORT,
     attachmentsMaxFilesPerReport: values.ATTACHMENTS_MAX_FILES_PER_REPORT,
+    metricsToken: values.METRICS_TOKEN,
+    metricsCacheSeconds: values.METRICS_CACHE_SECONDS,
   });
 }
 

@@ -16,6 +16,13 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/PORT: .*\n.*LOG_LEVEL: .*\n.*DATABASE_URL: must be a postgres/s);
   });
 
+  it('when METRICS_TOKEN is unset, /metrics stays off; when set, it must be at least 16 characters', () => {
+    expect(loadConfig({})).toMatchObject({ metricsToken: undefined, metricsCacheSeconds: 5 });
+    expect(loadConfig({ METRICS_TOKEN: '0123456789abcdef', METRICS_CACHE_SECONDS: '0' })).toMatchObject({ metricsToken: '0123456789abcdef', metricsCacheSeconds: 0 });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+    expect(() => loadConfig({ METRICS_CACHE_SECONDS: '301' })).toThrow(/METRICS_CACHE_SECONDS/);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });

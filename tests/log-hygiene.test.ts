@@ -80,6 +80,28 @@ describe('the log', () => {
     expect(text).toContain('calendar.ics?token=[redacted]');
   });
 
+  it('when a unit writes, the completion line carries the request id, the actor (token id, role) and the unit, and no secret', async () => {
+    const admin = await bearer(app, 'admin');
+    const created = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { role: 'department', department: DEPARTMENT } });
+    expect(created.statusCode).toBe(201);
+    const { id: tokenId, token } = created.json<{ id: string; token: string }>();
+    const unit = { authorization: `Bearer ${token}` };
+    const write = await app.inject({ method: 'POST', url: `/v1/departments/${DEPARTMENT}/calendar-token`, headers: unit });
+    expect(write.statusCode).toBe(201);
+    const feedToken = new URL(write.json<{ url: string }>().url).searchParams.get('token')!;
+    const read = await app.inject({ method: 'GET', url: `/v1/departments/${DEPARTMENT}/notifications`, headers: unit });
+    expect(read.statusCode).toBe(200);
+
+    const entries = log.map((line) => JSON.parse(line) as { reqId?: string; msg?: string; actor?: unknown; unit?: unknown });
+    const completion = (requestId: string) => entries.find((entry) => entry.reqId === requestId && entry.msg === 'request completed');
+    expect(completion(String(write.headers['x-request-id']))).toMatchObject({ actor: { tokenId, role: 'department', via: 'bearer' }, unit: DEPARTMENT });
+    // Reads are not bound: the request id alone ties their lines together.
+    expect(completion(String(read.headers['x-request-id']))).toBeDefined();
+    expect(completion(String(read.headers['x-request-id']))).not.toHaveProperty('actor');
+    const text = log.join('');
+    for (const secret of [token, feedToken, admin.authorization.slice('Bearer '.length)]) expect(text, secret).not.toContain(secret);
+  });
+
   it('when the worker logs a failed statement, it keeps only its SQLSTATE and constraint too', async () => {
     const lines: string[] = [];
     const workerLog = createLogger('info', { write: (line: string) => void lines.push(line) });

@@ -16,12 +16,21 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** A repository accepts the database or an open transaction. */
 export type Queryable = Database | Transaction;
 
+/** The connections behind a handle, for /metrics; null where the driver cannot tell. */
+export interface PoolStats {
+  max: number;
+  total: number;
+  idle: number | null;
+  waiting: number | null;
+}
+
 export interface DatabaseHandle {
   db: Database;
   driver: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  poolStats(): PoolStats;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -114,6 +123,7 @@ function openPostgres(options: DatabaseOptions): DatabaseHandle {
       await pool.query('select 1');
     },
     close: () => pool.end(),
+    poolStats: () => ({ max: options.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 
@@ -141,6 +151,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       await client.query('select 1');
     },
     close: () => client.close(),
+    // One connection inside this process; PGlite queues queries internally without saying how many wait.
+    poolStats: () => ({ max: 1, total: 1, idle: null, waiting: null }),
   };
 }
 

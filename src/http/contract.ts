@@ -120,7 +120,9 @@ export function completeContract<D extends object>(document: D, options: { serve
       const problems = new Set<number>([500, 503]);
       if (operation.parameters?.length || BODY_METHODS.has(method)) problems.add(400);
       if (BODY_METHODS.has(method)) [413, 415].forEach((status) => problems.add(status));
-      if (operation.security.length > 0) [401, 403, 429].forEach((status) => problems.add(status));
+      if (operation.security.length > 0) [401, 429].forEach((status) => problems.add(status));
+      // Roles belong to API tokens and sessions; a secret of its own (METRICS_TOKEN) is all or nothing.
+      if (operation.security.some((scheme) => 'bearerAuth' in (scheme as object) || 'cookieAuth' in (scheme as object))) problems.add(403);
 
       const conditional = new Set<string>();
       operation.parameters = operation.parameters?.map((parameter) => {

@@ -118,11 +118,13 @@ export default fp<AuthOptions>(
           assertActsFor(principal, (request.params as Record<string, string>)[options.departmentParam] ?? '');
         }
         request.principal = principal;
+        bindActorToLog(request, reply, principal, options.departmentParam);
       };
     });
 
     app.decorate('requireSession', (): onRequestAsyncHookHandler => async (request, reply) => {
       request.principal = await fromCookie(request, reply);
+      bindActorToLog(request, reply, request.principal);
     });
 
     async function fromBearer(request: FastifyRequest): Promise<Principal> {
@@ -187,6 +189,21 @@ export default fp<AuthOptions>(
   },
   { name: 'auth', dependencies: ['database', 'hardening', 'clock'] },
 );
+
+/**
+ * The rest of a write's log lines (its completion line included) say who wrote and for which unit:
+ * the token or session id and the role, never a secret, a name or an e-mail. The unit is the one
+ * the path names (checked above when the route binds it), else the principal's own.
+ */
+function bindActorToLog(request: FastifyRequest, reply: FastifyReply, principal: Principal, departmentParam?: string): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const params = request.params as Record<string, string | undefined>;
+  const actor = { tokenId: principal.tokenId, ...(principal.via === 'bearer' ? {} : { sessionId: principal.credentialId }), role: principal.role, via: principal.via };
+  // Paths name a unit as :department (reports, lead, attachments) or :code (/v1/departments/:code/...).
+  const unit = (departmentParam ? params[departmentParam] : undefined) ?? params.department ?? params.code ?? principal.departmentCode;
+  // Fastify keeps the request's logger on the request and on the reply; the completion line uses the reply's.
+  request.log = reply.log = request.log.child({ actor, ...(unit ? { unit } : {}) });
+}
 
 /** A department principal acts only for its own department; office and admin act for any. */
 function assertActsFor(principal: Principal, departmentCode: string): void {

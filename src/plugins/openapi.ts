@@ -66,6 +66,7 @@ export default fp<OpenApiOptions>(
           { name: 'audit', description: 'Who changed what, when.' },
           { name: 'reminders', description: 'Reminders before and after deadlines: policy, e-mail, webhooks, in-app feed, iCalendar.' },
           { name: 'health', description: 'Liveness and readiness probes.' },
+          { name: 'operations', description: 'Vital signs for the operators’ monitoring: Prometheus metrics, behind METRICS_TOKEN.' },
           { name: 'openapi', description: 'This document.' },
         ],
         components: {
@@ -80,6 +81,11 @@ export default fp<OpenApiOptions>(
               in: 'cookie',
               name: 'hazchem_session',
               description: 'The web app’s session (POST /v1/auth/session). Writes made with it need the `x-csrf-token` header (Me.csrfToken).',
+            },
+            metricsToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'METRICS_TOKEN, the secret the operator gives Prometheus (not an API token); GET /metrics only.',
             },
           },
         },

@@ -74,7 +74,8 @@ export function createContractChecker(document: Json = JSON.parse(readFileSync(o
       return violations;
     }
     const mediaType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim();
-    const media = declared.content?.[mediaType];
+    // A declared media type may carry parameters (/metrics: `text/plain; version=0.0.4; charset=utf-8`).
+    const media = Object.entries<Json>(declared.content ?? {}).find(([key]) => key.split(';')[0]!.trim() === mediaType)?.[1];
     if (!media) return [...violations, `${where}: media type ${mediaType || '(none)'} is not declared (${Object.keys(declared.content ?? {}).join(', ') || 'no body'})`];
     if (Buffer.isBuffer(body) && !mediaType.endsWith('json') && !mediaType.startsWith('text/')) return violations;
     const text = body.toString();

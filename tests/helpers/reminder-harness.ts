@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { and, inArray, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppConfig } from '../../src/app.js';
 import { reminders } from '../../src/db/schema/index.js';
 import { createMailer } from '../../src/modules/reminders/mailer.js';
 import { startReminderWorker } from '../../src/modules/reminders/reminder-worker.js';
@@ -39,7 +39,7 @@ export const uniquePrefix = () => `test-${randomBytes(5).toString('hex')}`;
  * A test file's reminder setup: its own database, an app with a real BullMQ queue under a unique
  * prefix, a real SMTP sink and webhook receiver, and workers on demand; all removed afterwards.
  */
-export function useReminderApp(clock: TestClock, options: { redisUrl?: string; driver?: TestDriver } = {}): ReminderContext {
+export function useReminderApp(clock: TestClock, options: { redisUrl?: string; driver?: TestDriver; config?: Partial<AppConfig> } = {}): ReminderContext {
   const context = {} as ReminderContext;
   let contractViolations = (): string[] => [];
   const workers: Worker[] = [];
@@ -50,7 +50,7 @@ export function useReminderApp(clock: TestClock, options: { redisUrl?: string; d
     context.prefix = uniquePrefix();
     context.queue = createReminderQueue(options.redisUrl ?? TEST_REDIS_URL, context.prefix);
     context.app = await buildApp(
-      { ...testConfig, officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL, webhookAllowedNetworks: RECEIVER_NETWORKS },
+      { ...testConfig, officeEmail: OFFICE_EMAIL, publicBaseUrl: PUBLIC_BASE_URL, webhookAllowedNetworks: RECEIVER_NETWORKS, ...options.config },
       { database: await context.database.open(), clock, queue: context.queue },
     );
     contractViolations = watchContract(context.app);
