@@ -38,6 +38,7 @@ const productionPackagesOnly: Plugin = {
 };
 
 rmSync(outdir, { recursive: true, force: true });
+// esbuild has printed the errors; its rejection would add a stack trace of its own internals.
 const result = await build({
   absWorkingDir: root,
   entryPoints: { server: 'src/server.ts', worker: 'src/worker.ts', cli: 'src/cli.ts' },
@@ -56,7 +57,7 @@ const result = await build({
   plugins: [productionPackagesOnly],
   metafile: true,
   logLevel: 'warning',
-});
+}).catch(() => process.exit(1));
 
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const kib = outputs.reduce((sum, [, output]) => sum + output.bytes, 0) / 1024;
