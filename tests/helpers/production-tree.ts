@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,10 @@ const ENTRIES = ['dist/server.js', 'dist/worker.js', 'dist/cli.js'];
  * The application as the Docker image's runtime stage holds it, in a temporary directory: the
  * files its COPY lines copy (read from the Dockerfile, so the test notices a missing one) and
  * node_modules as `npm ci --omit=dev` installs it, that is every package-lock entry not marked
- * `dev` (hard links into this checkout's node_modules, so it costs no copy). No tsx, no esbuild,
- * no node_modules/.bin. Commands run plain node with an environment that names neither.
+ * `dev` (hard links into this checkout's node_modules where the file system allows). It lives
+ * outside the checkout, so a package it lacks cannot be found in the checkout's node_modules.
+ * No tsx, no esbuild, no node_modules/.bin; commands run plain node with an environment that
+ * names neither.
  */
 export interface ProductionTree {
   directory: string;
@@ -106,6 +108,16 @@ function installProductionPackages(directory: string) {
   }
 }
 
+/** A hard link where the temporary directory is on this checkout's file system, a copy where it is not. */
+function linkOrCopy(source: string, target: string) {
+  try {
+    linkSync(source, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    copyFileSync(source, target);
+  }
+}
+
 /** Hard-links a package's files; its own node_modules/ are separate lock entries, linked only if production needs them. */
 function linkTree(from: string, to: string) {
   mkdirSync(to, { recursive: true });
@@ -117,7 +129,7 @@ function linkTree(from: string, to: string) {
     } else if (lstatSync(source).isSymbolicLink()) {
       symlinkSync(readlinkSync(source), target);
     } else {
-      linkSync(source, target);
+      linkOrCopy(source, target);
     }
   }
 }
