@@ -94,19 +94,31 @@ describe('when node dist/server.js --no-worker and node dist/worker.js run besid
     ]);
   }, 120_000);
 
-  it('the API is ready on Postgres without a worker, and answers /healthz, /readyz and the web app', async () => {
+  it('the API is ready on Postgres without a worker, and answers /healthz, /readyz and the web app with its assets', async () => {
     expect(api!.records().find((record) => record.msg === 'hazchem-tracker is ready')).toMatchObject({ database: 'postgres', worker: false });
     expect(api!.records().filter((record) => record.msg === 'reminders reconciled')).toEqual([]);
     expect(await send(`${api!.baseUrl}/healthz`)).toMatchObject({ kind: 'response', status: 200, body: { status: 'ok' } });
     expect(await send(`${api!.baseUrl}/readyz`)).toMatchObject({ kind: 'response', status: 200, body: { status: 'ready', database: 'postgres' } });
     const page = await send(`${api!.baseUrl}/office/overview`);
     expect(page).toMatchObject({ kind: 'response', status: 200 });
-    expect(page.kind === 'response' && page.text).toContain('<div id="root">');
+    const html = page.kind === 'response' ? page.text : '';
+    expect(html).toContain('<div id="root">');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, 'the page loads a script from /assets/').toBeDefined();
+    expect(await send(`${api!.baseUrl}${script}`)).toMatchObject({ kind: 'response', status: 200 });
   });
 
   it('the API answers an authenticated read with the token the CLI created, and refuses it without', async () => {
     expect(await send(reportUrl(), { headers: asOffice() })).toMatchObject({ kind: 'response', status: 200, body: { status: 'not_started', version: 0 } });
     expect(await send(reportUrl())).toMatchObject({ kind: 'response', status: 401 });
+  });
+
+  it('the API draws a chart as PNG (ECharts and resvg’s native binding load from the production packages)', async () => {
+    const response = await fetch(`${api!.baseUrl}/v1/plans/${PLAN}/charts/progress-by-category.png?period=${SLOW.period}`, { headers: asOffice() });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    const png = Buffer.from(await response.arrayBuffer());
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 
   it('the worker reconciles the reminders against Postgres and opens its queue in Redis', async () => {
