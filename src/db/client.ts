@@ -1,12 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { appPath } from '../app-root.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -33,7 +33,7 @@ export interface DatabaseHandle {
   poolStats(): PoolStats;
 }
 
-export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const migrationsFolder = appPath('migrations');
 
 const IN_MEMORY = 'memory://';
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { appPath } from '../app-root.js';
 import { AppError } from '../errors.js';
 
 /** Where `npm run build:web` (vite) writes the web app. */
-export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+export const DEFAULT_WEB_DIST = appPath('web', 'dist');
 
 /**
  * The web app's routes (web/src/router.tsx): each answers index.html and the browser's router

@@ -39,19 +39,32 @@ export interface ServiceChild {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** How a service process is started: always `node` itself (process.execPath), so signals reach the service. */
+export interface ServiceCommand {
+  /** node's arguments: options, the entry file and its own arguments. */
+  args: string[];
+  cwd: string;
+  /** The log message that says the process is ready. */
+  readyMessage: string;
+  /** The environment `env` goes over; by default this process's, minus the service's own variables. */
+  baseEnv?: Record<string, string>;
+}
+
+/** `src/server.ts` as `npm start` runs it (API and worker in one process); `node --import tsx` rather than the tsx CLI. */
+export const sourceServer: ServiceCommand = { args: ['--import', 'tsx', 'src/server.ts'], cwd: root, readyMessage: 'hazchem-tracker is ready' };
+
 /**
- * Starts `src/server.ts` as `npm start` does (API and worker in one process) on a spare port with
- * `env` over the inherited environment, and resolves once it logged "hazchem-tracker is ready"
- * (so the worker and its start-up reconcile have run). LOG_LEVEL is info so that readiness and
- * each request's start are visible; the log stays in memory for assertions and diagnosis.
+ * Starts a service (by default `src/server.ts`, see sourceServer) on a spare port with `env` over
+ * the base environment, and resolves once it logged its ready message (for the server, so the
+ * worker and its start-up reconcile have run). LOG_LEVEL is info so that readiness and each
+ * request's start are visible; the log stays in memory for assertions and diagnosis.
  */
-export async function startServiceChild(env: Record<string, string>): Promise<ServiceChild> {
+export async function startServiceChild(env: Record<string, string>, command: ServiceCommand = sourceServer): Promise<ServiceChild> {
   const { DATABASE_URL: _d, REDIS_URL: _r, SMTP_URL: _s, QUEUE_PREFIX: _q, ...inherited } = process.env;
   const port = await freePort();
-  // `node --import tsx` rather than the tsx CLI, so that signals reach the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: { ...inherited, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', MAX_EVENT_LOOP_DELAY_MS: '60000', WRITES_PER_MINUTE: '100000', ...env },
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
+    env: { ...(command.baseEnv ?? inherited), HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', MAX_EVENT_LOOP_DELAY_MS: '60000', WRITES_PER_MINUTE: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Never outlive the test process, even when a hook times out before its afterAll.
@@ -68,7 +81,7 @@ export async function startServiceChild(env: Record<string, string>): Promise<Se
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
-      if (line.includes('"msg":"hazchem-tracker is ready"')) resolve();
+      if (line.includes(`"msg":"${command.readyMessage}"`)) resolve();
     });
     void exited.then(({ code }) => reject(new Error(`service exited with ${code} before it was ready:\n${lines.slice(-20).join('\n')}`)));
   });

@@ -74,9 +74,21 @@ export async function runServiceToExit(env: Record<string, string>): Promise<{ c
   return { code: code as number | null, stderr };
 }
 
-/** Runs the admin command line (`npm run cli -- ...`) and returns what it printed. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(tsx, ['src/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** How the admin command line is run: the program, its arguments before the command's, where, over which environment. */
+export interface CliCommand {
+  program: string;
+  args: string[];
+  cwd: string;
+  /** The environment `env` goes over; by default this process's. */
+  baseEnv?: Record<string, string>;
+}
+
+/** `npm run cli -- ...`: src/cli.ts through tsx. */
+export const sourceCli: CliCommand = { program: tsx, args: ['src/cli.ts'], cwd: root };
+
+/** Runs the admin command line (by default `npm run cli -- ...`) and returns what it printed. */
+export async function runCli(args: string[], env: Record<string, string>, command: CliCommand = sourceCli): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command.program, [...command.args, ...args], { cwd: command.cwd, env: { ...(command.baseEnv ?? process.env), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
