@@ -115,13 +115,13 @@ export interface ServiceLaunch {
  * attachment periods, 审计记录.csv. Streamed to nowhere; the point is time and the service's peak RSS.
  *
  * Measured on a service process of its own, started for this phase (what earlier phases left in the
- * shared server's heap does not count) as `node --import tsx src/server.ts`: the process measured is
- * the one that serves, not a `tsx` wrapper around it nor esbuild's service process beside it.
+ * shared server's heap does not count) as production runs it: `node dist/server.js`, the build
+ * `npm run bench` makes first (tsx's loader thread would add some 50 MiB that production never has).
  */
 export async function dossierPhase(launch: ServiceLaunch, officeToken: string, periods: string[]): Promise<DossierFindings> {
   const attachmentPeriods = periods.slice(0, sizes.dossierAttachmentPeriods);
   const attachments = await attachFiles(attachmentPeriods);
-  const server = await startChild('dossier-server', process.env.BENCH_DOSSIER_SERVER ?? 'src/server.ts', launch.env, launch.nodeArgs);
+  const server = await startChild('dossier-server', 'dist/server.js', launch.env, launch.nodeArgs);
   try {
     const pid = server.process.pid!;
     const idle = residentKiB(pid).rss;
