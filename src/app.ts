@@ -33,6 +33,7 @@ import auth from './plugins/auth.js';
 import mail from './plugins/mail.js';
 import type { Mailer } from './modules/reminders/mailer.js';
 import clock, { systemClock, type Clock } from './plugins/clock.js';
+import changeFeed from './plugins/change-feed.js';
 import database from './plugins/database.js';
 import hardening from './plugins/hardening.js';
 import queue from './plugins/queue.js';
@@ -94,6 +95,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
     redisKeyPrefix: `${config.queuePrefix ?? 'hazchem'}:rate-limit:`,
   });
   await app.register(database, { database: deps.database });
+  await app.register(changeFeed);
   await app.register(clock, { clock: deps.clock ?? systemClock });
   await app.register(auth, { secureCookies: config.publicBaseUrl?.startsWith('https:') ?? false });
   await app.register(mail, { mailer: deps.mailer, smtpUrl: config.smtpUrl, from: config.mailFrom ?? DEFAULT_MAIL_FROM });
