@@ -39,17 +39,31 @@ export interface ServiceChild {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface ChildOptions {
+  /** The entry point: src/server.ts (default) or src/worker.ts. */
+  script?: 'src/server.ts' | 'src/worker.ts';
+  /** Arguments after the script, e.g. --no-worker for an API process alone. */
+  args?: string[];
+}
+
+/** The line each entry point logs once it is ready. */
+const READY: Record<NonNullable<ChildOptions['script']>, string> = {
+  'src/server.ts': '"msg":"hazchem-tracker is ready"',
+  'src/worker.ts': '"msg":"reminder worker is ready"',
+};
+
 /**
- * Starts `src/server.ts` as `npm start` does (API and worker in one process) on a spare port with
- * `env` over the inherited environment, and resolves once it logged "hazchem-tracker is ready"
- * (so the worker and its start-up reconcile have run). LOG_LEVEL is info so that readiness and
- * each request's start are visible; the log stays in memory for assertions and diagnosis.
+ * Starts `src/server.ts` as `npm start` does (API and worker in one process; `args: ['--no-worker']`
+ * for the API alone), or `src/worker.ts`, on a spare port with `env` over the inherited
+ * environment, and resolves once it logged that it is ready (so the worker and its start-up
+ * reconcile have run). LOG_LEVEL is info so that readiness and each request's start are visible;
+ * the log stays in memory for assertions and diagnosis.
  */
-export async function startServiceChild(env: Record<string, string>): Promise<ServiceChild> {
+export async function startServiceChild(env: Record<string, string>, { script = 'src/server.ts', args = [] }: ChildOptions = {}): Promise<ServiceChild> {
   const { DATABASE_URL: _d, REDIS_URL: _r, SMTP_URL: _s, QUEUE_PREFIX: _q, ...inherited } = process.env;
   const port = await freePort();
   // `node --import tsx` rather than the tsx CLI, so that signals reach the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...inherited, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', MAX_EVENT_LOOP_DELAY_MS: '60000', WRITES_PER_MINUTE: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,7 +82,7 @@ export async function startServiceChild(env: Record<string, string>): Promise<Se
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
-      if (line.includes('"msg":"hazchem-tracker is ready"')) resolve();
+      if (line.includes(READY[script])) resolve();
     });
     void exited.then(({ code }) => reject(new Error(`service exited with ${code} before it was ready:\n${lines.slice(-20).join('\n')}`)));
   });
