@@ -128,6 +128,8 @@ function openPostgres(options: DatabaseOptions): DatabaseHandle {
   };
 }
 
+export const NOTIFICATION_CLIENT_NAME = 'hazchem change feed';
+
 /**
  * A client outside the pool: LISTEN holds its connection for as long as the process runs. TCP
  * keep-alive lets a connection whose server vanished without a word be noticed and replaced.
@@ -136,6 +138,8 @@ async function openPgNotifications(options: DatabaseOptions): Promise<Notificati
   const client = new pg.Client({
     connectionString: options.databaseUrl,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
+    // Named, so that pg_stat_activity tells it from the pool's connections.
+    application_name: NOTIFICATION_CLIENT_NAME,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });
