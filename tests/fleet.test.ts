@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { NOTIFICATION_CLIENT_NAME, openDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { createLogger } from '../src/logging.js';
 import { planReminders } from '../src/modules/reminders/planner.js';
 import { createReminderScheduler } from '../src/modules/reminders/scheduler.js';
@@ -103,6 +103,12 @@ const unitNamesIn = (list: MeasureList, code: string) =>
   new Set(list.items.flatMap((measure) => measure.tasks.flatMap((task) => [...task.lead, ...task.responsible])).filter((unit) => unit.code === code).map((unit) => unit.name));
 
 describe('when one process, the CLI or SQL changes the 分工表 or the directory', () => {
+  it('when the four processes are up, each holds one LISTEN connection for changes', async () => {
+    const { rows } = await sql.query('select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = $1', [NOTIFICATION_CLIENT_NAME]);
+    expect(rows[0].n).toBe(4);
+    for (const child of [a, b, ...workers]) expect(child.records().some((record) => record.msg === 'listening for database changes')).toBe(true);
+  });
+
   it('when a plan is copied through A, B serves it at once', async () => {
     // B has memoised the plans it served before the copy.
     await json(`${b.baseUrl}/v1/plans/${PLAN}/measures`);
