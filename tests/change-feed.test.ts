@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
-import { NOTIFICATION_CLIENT_NAME, type Queryable } from '../src/db/client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../src/app.js';
+import { NOTIFICATION_CLIENT_NAME, type DatabaseHandle, type Queryable } from '../src/db/client.js';
+import { UNANNOUNCED_PRINCIPAL_CACHE_MS } from '../src/plugins/auth.js';
 import { invalidateMemos, memoizePerDatabase, trustMemos, UNTRUSTED_MEMO_MS } from '../src/db/memo.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { until } from './helpers/reminder-harness.js';
-import { drivers, useTestApp } from './helpers/test-app.js';
+import { drivers, testConfig, useTestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/tokens.js';
 
 const renamed = (suffix: string) => `市商务委(${suffix})`;
@@ -79,6 +82,46 @@ describe('when the LISTEN connection is lost (Postgres)', () => {
     await ctx.app.inject({ url: '/v1/departments/commerce' });
     await withClient((client) => client.query(`update departments set name = '${renamed('重连后')}' where code = 'commerce'`));
     await until(async () => (await ctx.app.inject({ url: '/v1/departments/commerce' })).json<{ name: string }>().name === renamed('重连后'), 1_000, 'the name changed after the reconnect');
+  });
+});
+
+describe('when the database refuses the LISTEN connection', () => {
+  // The fault: every attempt to open the notification connection fails, as with a proxy in
+  // front of Postgres that drops long-lived connections; the pool keeps working.
+  let database: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const handle = await database.open();
+    const refusing: DatabaseHandle = { ...handle, openNotifications: () => Promise.reject(new Error('LISTEN refused by the test')) };
+    app = await buildApp(testConfig, { database: refusing });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('when nothing is announced, the directory and checked tokens are trusted a second at most', async () => {
+    expect(app.changes.listening).toBe(false);
+    const headers = await bearer(app, 'office');
+    const url = '/v1/plans/hazchem-2017/periods/2017Q3/reports/commerce';
+    expect((await app.inject({ url, headers })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/v1/departments/commerce' })).json<{ name: string }>().name).toBe('市商务委');
+
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(`update departments set name = '${renamed('无通知')}' where code = 'commerce'`);
+      await client.query(`update api_tokens set revoked_at = now() where revoked_at is null and role = 'office'`);
+    } finally {
+      await client.end();
+    }
+    const started = Date.now();
+    await until(async () => (await app.inject({ url: '/v1/departments/commerce' })).json<{ name: string }>().name === renamed('无通知'), 3_000, 'the new name');
+    await until(async () => (await app.inject({ url, headers })).statusCode === 401, 3_000, 'the token to be refused');
+    // Both were cached before `started`, so both have expired within the longer of the two lifetimes.
+    expect(Date.now() - started).toBeLessThan(Math.max(UNTRUSTED_MEMO_MS, UNANNOUNCED_PRINCIPAL_CACHE_MS) + 200);
   });
 });
 
