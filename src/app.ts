@@ -34,6 +34,7 @@ import auth from './plugins/auth.js';
 import mail from './plugins/mail.js';
 import type { Mailer } from './modules/reminders/mailer.js';
 import clock, { systemClock, type Clock } from './plugins/clock.js';
+import changeFeed from './plugins/change-feed.js';
 import database from './plugins/database.js';
 import hardening from './plugins/hardening.js';
 import metrics from './plugins/metrics.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies) {
     redisKeyPrefix: `${config.queuePrefix ?? 'hazchem'}:rate-limit:`,
   });
   await app.register(database, { database: deps.database });
+  await app.register(changeFeed);
   await app.register(clock, { clock: deps.clock ?? systemClock });
   // Before any route, so its hooks see every request.
   await app.register(metrics, { queues: deps.queue ? [deps.queue] : [], cacheSeconds: config.metricsCacheSeconds ?? 5 });

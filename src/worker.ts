@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { startChangeFeed } from './db/change-feed.js';
 import { openDatabase } from './db/client.js';
 import { createLogger } from './logging.js';
 import { createReminderScheduler } from './modules/reminders/scheduler.js';
@@ -14,6 +15,9 @@ async function main(config: Config) {
   }
   const log = createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
+  // The planner memoises the 分工表 and the directory; the feed keeps them current without a restart.
+  const changes = startChangeFeed(database, { log });
+  await changes.ready;
   const redis = await resolveRedis(config.redisUrl, config.dataDir);
   const queue = createReminderQueue(redis.url, config.queuePrefix);
   const scheduler = createReminderScheduler({ db: database.db, clock: systemClock, queue, officeEmail: config.officeEmail, log });
@@ -23,6 +27,7 @@ async function main(config: Config) {
     else log.info({ signal }, 'worker shutting down');
     await processing.close();
     await queue.close();
+    await changes.close();
     await database.close();
     await redis.stop?.();
   });

@@ -29,8 +29,18 @@ export interface DatabaseHandle {
   driver: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /** A connection of its own for LISTEN (src/db/change-feed.ts); the caller closes it. */
+  openNotifications(): Promise<NotificationConnection>;
   close(): Promise<void>;
   poolStats(): PoolStats;
+}
+
+export interface NotificationConnection {
+  /** Resolves once LISTEN is in effect; `onPayload` gets each notification's payload. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /** Called once when the connection is lost (a Postgres restart, a network failure); never for PGlite. */
+  onLost(callback: (error: Error) => void): void;
+  close(): Promise<void>;
 }
 
 export const migrationsFolder = appPath('migrations');
@@ -122,8 +132,51 @@ function openPostgres(options: DatabaseOptions): DatabaseHandle {
     ping: async () => {
       await pool.query('select 1');
     },
+    openNotifications: () => openPgNotifications(options),
     close: () => pool.end(),
     poolStats: () => ({ max: options.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
+}
+
+export const NOTIFICATION_CLIENT_NAME = 'hazchem change feed';
+
+/**
+ * A client outside the pool: LISTEN holds its connection for as long as the process runs. TCP
+ * keep-alive lets a connection whose server vanished without a word be noticed and replaced.
+ */
+async function openPgNotifications(options: DatabaseOptions): Promise<NotificationConnection> {
+  const client = new pg.Client({
+    connectionString: options.databaseUrl,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
+    // Named, so that pg_stat_activity tells it from the pool's connections.
+    application_name: NOTIFICATION_CLIENT_NAME,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  let lost: ((error: Error) => void) | undefined;
+  let ended = false;
+  const end = (error: Error) => {
+    if (ended) return;
+    ended = true;
+    lost?.(error);
+  };
+  client.on('error', end);
+  client.on('end', () => end(new Error('the notification connection ended')));
+  await client.connect();
+  return {
+    listen: async (channel, onPayload) => {
+      client.on('notification', (message) => {
+        if (message.channel === channel) onPayload(message.payload ?? '');
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    },
+    onLost: (callback) => {
+      lost = callback;
+    },
+    close: async () => {
+      ended = true;
+      await client.end().catch(() => undefined);
+    },
   };
 }
 
@@ -149,6 +202,17 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     migrate: () => migratePglite(db, { migrationsFolder }),
     ping: async () => {
       await client.query('select 1');
+    },
+    // One process owns the embedded database, so its notifications are its own writes, delivered in-process.
+    openNotifications: async () => {
+      const unsubscribes: Array<() => Promise<void>> = [];
+      return {
+        listen: async (channel, onPayload) => void unsubscribes.push(await client.listen(channel, onPayload)),
+        onLost: () => {},
+        close: async () => {
+          if (!client.closed) for (const unsubscribe of unsubscribes.splice(0)) await unsubscribe();
+        },
+      };
     },
     close: () => client.close(),
     // One connection inside this process; PGlite queues queries internally without saying how many wait.

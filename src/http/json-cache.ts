@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { memoEpoch } from '../db/memo.js';
 import { ifNoneMatchHolds } from './entity-tags.js';
 import { createKeyedCache } from './keyed-cache.js';
 
@@ -11,14 +12,17 @@ interface CachedBody {
 
 /**
  * Serialises a response once per key and sends the same bytes, with their ETag, afterwards: for
- * data that does not change while the service runs (the 分工表), or is keyed by its version. The value goes through the
+ * data that rarely changes (the 分工表), or is keyed by its version. Every body here is built on
+ * memoised data too (the 分工表, the directory), so the key includes the memos' epoch: a change
+ * announced by the database (src/db/change-feed.ts) makes the next read recompute. The ETag is
+ * the body's digest, so processes agree on it whatever their epochs. The value goes through the
  * route's response schema first (which drops internal fields such as database ids). A matching
  * If-None-Match (RFC 9110 §13.1.2, weak comparison) gets 304 and no body.
  */
 export function createJsonCache(max = 500) {
   const cache = createKeyedCache<CachedBody>(max);
   return async <S extends z.ZodType>(reply: FastifyReply, key: string, schema: S, compute: () => Promise<z.input<S>>) => {
-    const { json, etag } = await cache(key, () =>
+    const { json, etag } = await cache(`${memoEpoch(reply.server.db)}|${key}`, () =>
       compute().then((value) => {
         const json = JSON.stringify(schema.parse(value));
         return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };

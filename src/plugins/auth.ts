@@ -64,7 +64,10 @@ declare module 'fastify' {
 export const bearerSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 export const sessionSecurity: Record<string, string[]>[] = [{ cookieAuth: [] }];
 
+/** How long a checked token is trusted while revocations are announced (src/db/change-feed.ts)... */
 export const PRINCIPAL_CACHE_MS = 10_000;
+/** ...and while they are not: a token revoked elsewhere is refused within this. */
+export const UNANNOUNCED_PRINCIPAL_CACHE_MS = 1_000;
 
 /** The session's CSRF secret, derived from the cookie's secret: bound to the session, never stored, the same in every process. */
 const csrfSecretOf = (sessionSecret: string) => createHmac('sha256', sessionSecret).update('hazchem csrf').digest('base64url');
@@ -90,10 +93,20 @@ export default fp<AuthOptions>(
     app.decorateRequest('principal', null);
     app.decorateRequest('webSession', null);
     app.decorateRequest('session', null);
-    // A short-lived cache of valid tokens saves a query per request; revoking through this
-    // process clears it at once, through another (the CLI) within PRINCIPAL_CACHE_MS.
+    // A short-lived cache of valid tokens saves a query per request. Revoking through this process
+    // clears it at once; through another, the CLI or SQL, the change feed's notification does
+    // (milliseconds), and while the feed is down entries live UNANNOUNCED_PRINCIPAL_CACHE_MS.
     const principals = new LRUCache<string, Principal>({ max: 10_000, ttl: PRINCIPAL_CACHE_MS });
-    app.decorate('forgetPrincipals', () => principals.clear());
+    // A lookup that overlapped a clear may have read the token before it was revoked: not kept.
+    let cleared = 0;
+    const forgetPrincipals = () => {
+      cleared += 1;
+      principals.clear();
+    };
+    app.decorate('forgetPrincipals', forgetPrincipals);
+    app.changes.subscribe((table) => {
+      if (table === null || table === 'api_tokens') forgetPrincipals();
+    });
 
     const cookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: options.secureCookies } as const;
     app.decorate('sessionCookie', {
@@ -133,6 +146,7 @@ export default fp<AuthOptions>(
       const hash = match ? hashToken(match[1]!) : undefined;
       const cached = hash ? principals.get(hash) : undefined;
       if (cached) return cached;
+      const clearedBefore = cleared;
       const row = hash ? await findActiveTokenByHash(app.db, hash) : undefined;
       if (!row) {
         // Counted only now that the token failed: a valid one is never refused for others' failures.
@@ -144,7 +158,7 @@ export default fp<AuthOptions>(
         );
       }
       const principal: Principal = { tokenId: row.id, credentialId: row.id, role: row.role, departmentCode: row.departmentCode, email: null, via: 'bearer' };
-      principals.set(hash!, principal);
+      if (cleared === clearedBefore) principals.set(hash!, principal, { ttl: app.changes.listening ? PRINCIPAL_CACHE_MS : UNANNOUNCED_PRINCIPAL_CACHE_MS });
       return principal;
     }
 
@@ -187,7 +201,7 @@ export default fp<AuthOptions>(
       });
     }
   },
-  { name: 'auth', dependencies: ['database', 'hardening', 'clock'] },
+  { name: 'auth', dependencies: ['database', 'change-feed', 'hardening', 'clock'] },
 );
 
 /**

@@ -52,6 +52,10 @@ export interface ServiceCommand {
 
 /** `src/server.ts` as `npm start` runs it (API and worker in one process); `node --import tsx` rather than the tsx CLI. */
 export const sourceServer: ServiceCommand = { args: ['--import', 'tsx', 'src/server.ts'], cwd: root, readyMessage: 'hazchem-tracker is ready' };
+/** `src/server.ts --no-worker`: an API process alone, as each API replica of the fleet runs. */
+export const sourceApi: ServiceCommand = { ...sourceServer, args: [...sourceServer.args, '--no-worker'] };
+/** `src/worker.ts`: a reminder worker alone. */
+export const sourceWorker: ServiceCommand = { args: ['--import', 'tsx', 'src/worker.ts'], cwd: root, readyMessage: 'reminder worker is ready' };
 
 /**
  * Starts a service (by default `src/server.ts`, see sourceServer) on a spare port with `env` over

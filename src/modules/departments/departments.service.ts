@@ -33,7 +33,7 @@ export interface Assignment {
 
 const loadDirectoryOnce = memoizePerDatabase((db) => buildDirectory(db));
 
-/** The units and their memberships; they change only when the seed runs, at start-up. */
+/** The units and their memberships, memoised until the database announces a change (src/db/change-feed.ts). */
 export const loadDirectory = (db: Queryable) => loadDirectoryOnce(db, 'directory');
 
 async function buildDirectory(db: Queryable): Promise<Directory> {

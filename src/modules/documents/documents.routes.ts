@@ -7,6 +7,7 @@ import { periodParamsSchema } from '../periods/periods.schemas.js';
 import { chartDescription, chartParamsSchema, chartQuerySchema, DOCX_TYPE, PNG_TYPE, SVG_TYPE } from './documents.schemas.js';
 import * as service from './documents.service.js';
 import { ifNoneMatchHolds } from '../../http/entity-tags.js';
+import { memoEpoch } from '../../db/memo.js';
 import { createKeyedCache } from '../../http/keyed-cache.js';
 
 const tags = ['documents'];
@@ -50,7 +51,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       async (request, reply) => {
         const chartRequest = { ...request.params, period: request.query.period, format };
         const etag = await service.chartEtag(app.db, chartRequest);
-        return sendConditional(reply, etag, type, () => charts(etag, () => service.chart(app.db, chartRequest)));
+        return sendConditional(reply, etag, type, () => charts(`${memoEpoch(app.db)}|${etag}`, () => service.chart(app.db, chartRequest)));
       },
     );
   }
@@ -76,7 +77,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       const { plan, period } = request.params;
       const now = app.clock.now();
       const key = await service.summaryReportKey(app.db, plan, period, now);
-      const { fileName, body } = await reports(key, () => service.summaryReportFile(app.db, plan, period, now));
+      const { fileName, body } = await reports(`${memoEpoch(app.db)}|${key}`, () => service.summaryReportFile(app.db, plan, period, now));
       reply.header('cache-control', CACHE_CONTROL);
       return sendFile(reply, DOCX_TYPE, fileName, body);
     },

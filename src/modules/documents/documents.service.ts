@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/client.js';
+import { contentDigest } from '../../db/memo.js';
+import { loadDirectory } from '../departments/departments.service.js';
 import { notFound } from '../../errors.js';
 import { invalid } from '../../http/validation.js';
 import { consolidatedHistory, historyVersion, type HistoryOptions } from '../consolidated/consolidated.service.js';
@@ -41,8 +43,10 @@ const chartHistory = (chart: ChartId, period: string | undefined): HistoryOption
  */
 export async function chartEtag(db: Queryable, request: ChartRequest): Promise<string> {
   const chart = requireChart(request);
-  const version = await historyVersion(db, request.plan, chartHistory(chart, request.period));
-  return `"${createHash('sha1').update(`${chart}|${request.format}|${version}`).digest('base64url')}"`;
+  const [version, structure, directory] = await Promise.all([historyVersion(db, request.plan, chartHistory(chart, request.period)), loadPlanStructure(db, request.plan), loadDirectory(db)]);
+  // Who carries which row (the 分工表, the collectives' members) shapes the roll-ups too.
+  const carriers = `${contentDigest(structure)}|${contentDigest(directory)}`;
+  return `"${createHash('sha1').update(`${chart}|${request.format}|${version}|${carriers}`).digest('base64url')}"`;
 }
 
 /** The chart as SVG text or PNG bytes; a chart served alone carries its title. */

@@ -59,7 +59,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         security: bearerSecurity,
         operationId: 'revokeToken',
         summary: 'Revoke a token (admin)',
-        description: 'Revokes the token at once in this process (within seconds in others); it cannot be restored.',
+        description: 'Revokes the token at once in this process and within a second in the other API processes (they hear of it through Postgres LISTEN/NOTIFY); it cannot be restored.',
         params: tokenParamsSchema,
         response: { 200: tokenSchema, ...errors, ...problemResponses(404) },
       },
