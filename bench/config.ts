@@ -59,9 +59,9 @@ export const sizes = {
   documentRuns: smoke ? 1 : 3,
   /**
    * Periods (the first ones) whose synthetic reports get a 1 MiB file each for the dossier: every
-   * period in the full run (about 22,000 files, 22 GiB streamed), the first two in the smoke run.
+   * period in the full run (all 14: 28,000 files, 28 GiB streamed), the first two in the smoke run.
    */
-  dossierAttachmentPeriods: smoke ? 2 : Number.POSITIVE_INFINITY,
+  dossierAttachmentPeriods: smoke ? 2 : 99,
 };
 
 export const targets = {

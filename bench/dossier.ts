@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import { CHUNK_BYTES } from '../src/modules/attachments/blob-storage.js';
-import { PLAN, sizes } from './config.js';
+import { PLAN, repoRoot, sizes } from './config.js';
 import { withClient } from './dataset.js';
 import { startChild } from './processes.js';
 
@@ -11,6 +12,8 @@ export interface DossierFindings {
   attachmentPeriods: string[];
   attachments: number;
   attachmentMiB: number;
+  /** The NODE_OPTIONS the measured process ran with (the production image's). */
+  nodeOptions: string;
   /** From the request to the last byte, and to the first. */
   seconds: number;
   firstByteMs: number;
@@ -35,7 +38,7 @@ const MiB = 1024 * 1024;
  * storage keeps them (src/modules/attachments/blob-storage.ts): one blob in 256 KiB chunks (the same
  * content is stored once by design), one attachments row per report, part of every version.
  */
-async function attachFiles(periods: string[]): Promise<number> {
+export async function attachFiles(periods: string[]): Promise<number> {
   const content = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(MiB - 9)]);
   const sha256 = createHash('sha256').update(content).digest('hex');
   const blobId = randomUUID();
@@ -103,6 +106,14 @@ function download(serverUrl: string, officeToken: string, serverPid: number) {
   });
 }
 
+/** The NODE_OPTIONS the production image runs the service with (the Dockerfile's ENV line), so the process measured is the one shipped. */
+export function productionNodeOptions(): string {
+  const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+  const value = /^ENV .*?\bNODE_OPTIONS=("[^"]*"|\S+)/m.exec(dockerfile)?.[1];
+  if (!value) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return value.replace(/^"|"$/g, '');
+}
+
 /** How the phase starts the service: its environment, and node's flags (--cpu-prof when profiling). */
 export interface ServiceLaunch {
   env: Record<string, string>;
@@ -116,12 +127,14 @@ export interface ServiceLaunch {
  *
  * Measured on a service process of its own, started for this phase (what earlier phases left in the
  * shared server's heap does not count) as production runs it: `node dist/server.js`, the build
- * `npm run bench` makes first (tsx's loader thread would add some 50 MiB that production never has).
+ * `npm run bench` makes first (tsx's loader thread would add some 50 MiB that production never has),
+ * with the production image's NODE_OPTIONS.
  */
 export async function dossierPhase(launch: ServiceLaunch, officeToken: string, periods: string[]): Promise<DossierFindings> {
   const attachmentPeriods = periods.slice(0, sizes.dossierAttachmentPeriods);
   const attachments = await attachFiles(attachmentPeriods);
-  const server = await startChild('dossier-server', 'dist/server.js', launch.env, launch.nodeArgs);
+  const nodeOptions = productionNodeOptions();
+  const server = await startChild('dossier-server', 'dist/server.js', { ...launch.env, NODE_OPTIONS: nodeOptions }, launch.nodeArgs);
   try {
     const pid = server.process.pid!;
     const idle = residentKiB(pid).rss;
@@ -129,6 +142,7 @@ export async function dossierPhase(launch: ServiceLaunch, officeToken: string, p
     const after = residentKiB(pid);
     return {
       attachmentPeriods,
+      nodeOptions,
       attachments,
       attachmentMiB: attachments,
       seconds: run.seconds,

@@ -176,7 +176,7 @@ export function renderTable(results: Results): string {
       '-',
       '-',
       '-',
-      `${(z.bytes / 2 ** 20).toFixed(0)} MiB in ${f(z.seconds)} s (first byte ${f(z.firstByteMs, 0)} ms), ${z.attachments} files of 1 MiB (${z.attachmentPeriods.join(', ')}); fresh service process RSS: idle ${z.rssIdleMiB.toFixed(0)}, before ${z.rssBeforeMiB.toFixed(0)}, peak ${z.rssPeakMiB.toFixed(0)} (sampled ${z.rssSampledPeakMiB.toFixed(0)}), after ${z.rssAfterMiB.toFixed(0)} MiB`,
+      `${(z.bytes / 2 ** 20).toFixed(0)} MiB in ${f(z.seconds)} s (first byte ${f(z.firstByteMs, 0)} ms), ${z.attachments} files of 1 MiB (${z.attachmentPeriods.join(', ')}); fresh node dist/server.js (NODE_OPTIONS ${z.nodeOptions}) RSS: idle ${z.rssIdleMiB.toFixed(0)}, before ${z.rssBeforeMiB.toFixed(0)}, peak ${z.rssPeakMiB.toFixed(0)} (sampled ${z.rssSampledPeakMiB.toFixed(0)}), after ${z.rssAfterMiB.toFixed(0)} MiB`,
     ]);
   }
   const w = results.write;
