@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { Queryable } from '../../db/client.js';
+import { loadDirectory } from '../departments/departments.service.js';
+import { listSubmittedOpinions } from '../lead/lead.repository.js';
+import { expectedUnitsInOrder } from '../overview/official-order.js';
+import { periodView } from '../periods/periods.service.js';
+import type { PlanStructure } from '../plans/plans.service.js';
+import { listPhases } from '../plans/plans.repository.js';
+import type { Directory } from '../departments/departments.service.js';
+import { taskKey } from '../reports/carried-tasks.js';
+import { entryJsonKey, loadEarlierPeriods, loadLightReports, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
+import { consolidatedSchema } from './consolidated.schemas.js';
+import { flagPeriod, rectificationEndsOn, selectPeriods, type ConsolidatedReport } from './consolidated.service.js';
+import { flagsOf, type FlagInput, type PeriodResult } from './flags.js';
+import { consolidatePeriod, type Rollup, type UnitLine } from './rollup.js';
+
+/**
+ * `consolidated` (consolidated.service.ts) as the JSON the route sends, for the first read after a
+ * write: the period's reports are read without their texts but the entries, which Postgres prints
+ * (consolidated.reader.ts); the two periods before it, which only the flags read, come as each row's
+ * figures summed up in SQL. The rules stay those of `consolidatePeriod`, `flagsOf` and `rollup`.
+ */
+export async function consolidatedJson(db: Queryable, planCode: string, periodId: string): Promise<string> {
+  const [{ structure, read }, directory] = await Promise.all([selectPeriods(db, planCode, { upTo: periodId, window: 1 }), loadDirectory(db)]);
+  const { plan } = structure;
+  const period = read.at(-1)!;
+  const earlier = read.slice(0, -1);
+  const [phases, light, figures, opinions] = await Promise.all([
+    listPhases(db, plan.id),
+    loadLightReports(db, plan.id, period.id),
+    loadEarlierPeriods(db, plan.id, earlier.map((before) => before.id)),
+    listSubmittedOpinions(db, plan.id, [period.id]),
+  ]);
+  const result = consolidatePeriod(structure, directory, light.reports);
+  const history: PeriodResult[] = earlier.map((before, index) => ({
+    period: before,
+    result: earlierResult(structure, directory, figures.get(before.id)!, index === earlier.length - 1),
+  }));
+  const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
+  const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light.reports);
+  return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest }, light.entryJson);
+}
+
+/** `rollup` of a row from its figures: blocked wins, else the common status, else in progress; the mean progress to 0.1. */
+const rollupOf = (figures: RowFigures | undefined): Rollup =>
+  figures ? { status: figures.blocked ? 'blocked' : (figures.common ?? 'in_progress'), progress: Math.round((figures.total / figures.count) * 10) / 10 } : { status: null, progress: null };
+
+/** What the flags read of an earlier period: the rows' roll-ups and, for the period just before, the units missing. */
+function earlierResult(structure: PlanStructure, directory: Directory, figures: EarlierPeriod, withMissing: boolean): FlagInput {
+  return {
+    measures: structure.measures.map((measure) => ({
+      no: measure.no,
+      tasks: measure.tasks.map((task) => ({ seq: task.seq, rollup: rollupOf(figures.rows.get(taskKey({ measureNo: measure.no, taskSeq: task.seq }))), units: [] })),
+    })),
+    totals: {
+      missingDepartments: withMissing
+        ? expectedUnitsInOrder(structure, directory)
+            .filter((unit) => !figures.submitted.has(unit.code))
+            .map((unit) => ({ code: unit.code, name: unit.name }))
+        : [],
+    },
+  };
+}
+
+/*
+ * The consolidated report's JSON, written piece by piece: byte for byte what
+ * JSON.stringify(consolidatedSchema.parse(report)) gives (tests/consolidated-json.test.ts), but the
+ * units' lines, the bulk of it (a line per unit and row), are written from their parts and their
+ * entries are the texts Postgres printed (consolidated.reader.ts), so they are neither validated
+ * nor re-serialised one object at a time. The small parts still go through their schemas.
+ */
+
+const shape = consolidatedSchema.shape;
+const measureSchema = shape.measures.element;
+const taskSchema = measureSchema.shape.tasks.element;
+// The keys left out are the last ones of each object, so the head is the object without its closing brace.
+const measureHead = measureSchema.omit({ tasks: true });
+const taskHead = taskSchema.omit({ units: true, leadOpinions: true });
+const leadOpinions = taskSchema.shape.leadOpinions;
+
+const head = <S extends z.ZodType>(schema: S, value: unknown) => JSON.stringify(schema.parse(value)).slice(0, -1);
+const ref = (unit: { code: string; name: string }) => `{"code":${JSON.stringify(unit.code)},"name":${JSON.stringify(unit.name)}}`;
+
+function lineJson(line: UnitLine, key: string, entryJson: ReadonlyMap<string, string>): string {
+  let entry = 'null';
+  if (line.entry !== null) {
+    const text = entryJson.get(entryJsonKey(line.department.code, key));
+    if (text === undefined) throw new Error(`consolidated JSON: no printed entry for ${line.department.code} on row ${key}`);
+    entry = text;
+  }
+  return (
+    `{"department":${ref(line.department)},"role":${JSON.stringify(line.role)},"via":${line.via ? ref(line.via) : 'null'},` +
+    `"required":${line.required},"reportStatus":${JSON.stringify(line.reportStatus)},"late":${JSON.stringify(line.late)},"entry":${entry}}`
+  );
+}
+
+export function writeConsolidatedJson(report: ConsolidatedReport, entryJson: ReadonlyMap<string, string>): string {
+  const parts: string[] = [
+    `{"plan":${JSON.stringify(shape.plan.parse(report.plan))},"period":${JSON.stringify(shape.period.parse(report.period))},"totals":${JSON.stringify(shape.totals.parse(report.totals))},"measures":[`,
+  ];
+  report.measures.forEach((measure, measureIndex) => {
+    parts.push(`${measureIndex > 0 ? ',' : ''}${head(measureHead, measure)},"tasks":[`);
+    measure.tasks.forEach((task, taskIndex) => {
+      const key = taskKey({ measureNo: measure.no, taskSeq: task.seq });
+      parts.push(`${taskIndex > 0 ? ',' : ''}${head(taskHead, task)},"units":[`);
+      parts.push(task.units.map((line) => lineJson(line, key, entryJson)).join(','));
+      parts.push(`],"leadOpinions":${JSON.stringify(leadOpinions.parse(task.leadOpinions))}}`);
+    });
+    parts.push(']}');
+  });
+  parts.push(`],"unitFlags":${JSON.stringify(shape.unitFlags.parse(report.unitFlags))}`);
+  if (report.narratives !== undefined) parts.push(`,"narratives":${JSON.stringify(shape.narratives.parse(report.narratives))}`);
+  parts.push('}');
+  return parts.join('');
+}
