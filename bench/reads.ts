@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { CONSOLIDATED_PERIOD, databaseUrl, PLAN, sizes } from './config.js';
 import { cannon, latencyStats, send, type LoadResult } from './load.js';
+import { withClient } from './dataset.js';
 import { compareConsolidated, RAW_CONSOLIDATED_SQL, type RawConsolidated } from './raw-consolidated.js';
 
 export const measuresPath = `/v1/plans/${PLAN}/measures`;
@@ -57,6 +58,68 @@ export interface ConsolidatedFindings {
   mismatches: string[];
   ratioP50: number;
   ratioMean: number;
+  /** The first read after a write (cache miss), sequential, against the raw SQL over HTTP read right after it. */
+  miss?: MissFindings;
+}
+
+export interface MissFindings {
+  api: { p50: number; p99: number; mean: number; runs: number };
+  raw: { p50: number; p99: number; mean: number; runs: number };
+  /** Reads whose ETag differed from the previous read's: each must be a fresh computation. */
+  fresh: number;
+  ratioP50: number;
+  ratioMean: number;
+}
+
+/**
+ * The consolidated report's first read after a write, which the cache cannot serve: `runs` times,
+ * the office returns a submitted report of the period (a real write, which changes the period's
+ * version), then the report is read (timed), then the raw SQL over HTTP (timed), one request at a
+ * time, so both see the same machine. One round first, untimed, warms both up.
+ */
+export async function consolidatedMisses(serverUrl: string, bareUrl: string, officeToken: string, url: string, runs: number): Promise<MissFindings> {
+  const authorization = `Bearer ${officeToken}`;
+  const units = await withClient(
+    (client) =>
+      client
+        .query<{ code: string }>(
+          `select r.department_code as code from reports r join plans p on p.id = r.plan_id
+           where p.code = $1 and r.period_id = $2 and r.status = 'submitted' order by r.department_code limit $3`,
+          [PLAN, CONSOLIDATED_PERIOD, runs + 1],
+        )
+        .then((result) => result.rows.map((row) => row.code)),
+    url,
+  );
+  if (units.length < runs + 1) throw new Error(`consolidated misses: ${units.length} submitted reports in ${CONSOLIDATED_PERIOD}, ${runs + 1} needed`);
+  const api: number[] = [];
+  const raw: number[] = [];
+  let fresh = 0;
+  let previous: unknown;
+  for (const [index, unit] of units.entries()) {
+    const returned = await send(serverUrl, 'POST', `/v1/plans/${PLAN}/periods/${CONSOLIDATED_PERIOD}/reports/${unit}/return`, { authorization }, JSON.stringify({ reason: '基准测试:退回,测量写入后的首次读取。' }));
+    if (returned.status !== 200) throw new Error(`return ${unit} answered ${returned.status}: ${returned.body.slice(0, 300)}`);
+    let begin = performance.now();
+    const read = await send(serverUrl, 'GET', consolidatedPath, { authorization });
+    const apiMs = performance.now() - begin;
+    if (read.status !== 200) throw new Error(`GET consolidated answered ${read.status}`);
+    begin = performance.now();
+    const rawRead = await send(bareUrl, 'GET', rawPath);
+    const rawMs = performance.now() - begin;
+    if (rawRead.status !== 200) throw new Error(`raw consolidated answered ${rawRead.status}`);
+    if (read.headers.etag !== previous) fresh += 1;
+    previous = read.headers.etag;
+    if (index === 0) continue;
+    api.push(apiMs);
+    raw.push(rawMs);
+  }
+  const [a, r] = [latencyStats(api), latencyStats(raw)];
+  return {
+    api: { p50: a.p50, p99: a.p99, mean: a.mean, runs: a.count },
+    raw: { p50: r.p50, p99: r.p99, mean: r.mean, runs: r.count },
+    fresh: fresh - 1,
+    ratioP50: a.p50 / r.p50,
+    ratioMean: a.mean / r.mean,
+  };
 }
 
 /**
@@ -69,9 +132,10 @@ export interface ConsolidatedFindings {
  * API / raw SQL (p50 and mean) is what the service spends beyond the minimal aggregation. The
  * query is also timed alone, sequentially through one pg client, to show the database's share.
  * Before measuring, the API's per-row expected / reported / roll-up and its totals are checked
- * against the SQL's, so both compute the same answer.
+ * against the SQL's, so both compute the same answer. Those loads read the cached report (nothing
+ * is written meanwhile); `consolidatedMisses` then measures the first read after a write.
  */
-export async function consolidatedPhase(serverUrl: string, bareUrl: string, officeToken: string): Promise<ConsolidatedFindings> {
+export async function consolidatedPhase(serverUrl: string, bareUrl: string, officeToken: string, url = databaseUrl): Promise<ConsolidatedFindings> {
   const authorization = `Bearer ${officeToken}`;
   const apiResponse = await send(serverUrl, 'GET', consolidatedPath, { authorization });
   if (apiResponse.status !== 200) throw new Error(`GET consolidated answered ${apiResponse.status}: ${apiResponse.body.slice(0, 500)}`);
@@ -84,7 +148,7 @@ export async function consolidatedPhase(serverUrl: string, bareUrl: string, offi
   const apiRow = await cannon('GET consolidated (API)', `${serverUrl}${consolidatedPath}`, { headers: { authorization }, timeout: 120 });
   const rawRow = await cannon('consolidated as raw SQL (bare http)', `${bareUrl}${rawPath}`, { timeout: 120 });
 
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   const samples: number[] = [];
   try {
@@ -97,7 +161,10 @@ export async function consolidatedPhase(serverUrl: string, bareUrl: string, offi
     await client.end();
   }
   const direct = latencyStats(samples);
+  // After the loads above (cache hits), so the misses' writes do not change what they read.
+  const miss = await consolidatedMisses(serverUrl, bareUrl, officeToken, url, sizes.consolidatedMisses);
   return {
+    miss,
     api: apiRow,
     rawHttp: rawRow,
     rawDirect: { p50: direct.p50, p99: direct.p99, mean: direct.mean, runs: direct.count },
