@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { reports, type ReportEntry } from '../src/db/schema/index.js';
 import { consolidated } from '../src/modules/consolidated/consolidated.service.js';
@@ -107,5 +108,16 @@ describe.each(drivers)('consolidated JSON written from SQL (%s)', (driver) => {
     }
     // The data exercised every flag, so the earlier periods' figures from SQL were compared too.
     expect([...flagged].sort()).toEqual(['blocked', 'missing-twice', 'overdue', 'regressed', 'stalled']);
+  });
+
+  it('when reports of an earlier period change, the next read of a later period flags from the new figures, not the kept ones', async () => {
+    const office = await bearer(ctx.app, 'office');
+    const read = async (period: string) => (await ctx.app.inject({ method: 'GET', url: `/v1/plans/${PLAN}/periods/${period}/consolidated`, headers: office })).body;
+    const before = await read('2019Q3');
+    // The office returns every counted report of 2019Q2: its roll-ups, which 2019Q3's flags compare with, change.
+    await ctx.app.db.execute(sql`update reports set status = 'returned', updated_at = now() where period_id = '2019Q2' and status in ('submitted', 'accepted')`);
+    const after = await read('2019Q3');
+    expect(after).not.toBe(before);
+    expect(after === JSON.stringify(consolidatedSchema.parse(await consolidated(ctx.app.db, PLAN, '2019Q3'))), 'the written JSON differs from the schema\'s serialisation').toBe(true);
   });
 });

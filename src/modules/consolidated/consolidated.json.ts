@@ -8,7 +8,7 @@ import type { PlanStructure } from '../plans/plans.service.js';
 import { listPhases } from '../plans/plans.repository.js';
 import type { Directory } from '../departments/departments.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import { entryJsonKey, loadEarlierPeriods, loadLightReports, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
+import { entryJsonKey, loadEarlierPeriods, loadLightReports, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
 import { consolidatedSchema } from './consolidated.schemas.js';
 import { flagPeriod, rectificationEndsOn, selectPeriods, type ConsolidatedReport } from './consolidated.service.js';
 import { flagsOf, type FlagInput, type PeriodResult } from './flags.js';
@@ -20,7 +20,7 @@ import { consolidatePeriod, type Rollup, type UnitLine } from './rollup.js';
  * (consolidated.reader.ts); the two periods before it, which only the flags read, come as each row's
  * figures summed up in SQL. The rules stay those of `consolidatePeriod`, `flagsOf` and `rollup`.
  */
-export async function consolidatedJson(db: Queryable, planCode: string, periodId: string): Promise<string> {
+export async function consolidatedJson(db: Queryable, planCode: string, periodId: string, figuresCache: FiguresCache = (_key, compute) => compute()): Promise<string> {
   const [{ structure, read }, directory] = await Promise.all([selectPeriods(db, planCode, { upTo: periodId, window: 1 }), loadDirectory(db)]);
   const { plan } = structure;
   const period = read.at(-1)!;
@@ -28,17 +28,42 @@ export async function consolidatedJson(db: Queryable, planCode: string, periodId
   const [phases, light, figures, opinions] = await Promise.all([
     listPhases(db, plan.id),
     loadLightReports(db, plan.id, period.id),
-    loadEarlierPeriods(db, plan.id, earlier.map((before) => before.id)),
+    earlierFigures(db, structure, directory, earlier.map((before) => before.id), figuresCache),
     listSubmittedOpinions(db, plan.id, [period.id]),
   ]);
   const result = consolidatePeriod(structure, directory, light.reports);
   const history: PeriodResult[] = earlier.map((before, index) => ({
     period: before,
-    result: earlierResult(structure, directory, figures.get(before.id)!, index === earlier.length - 1),
+    result: earlierResult(structure, directory, figures[index]!, index === earlier.length - 1),
   }));
   const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
   const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light.reports);
   return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest }, light.entryJson);
+}
+
+/** Keeps an earlier period's figures by a key naming everything they are computed from (src/http/keyed-cache.ts). */
+export type FiguresCache = (key: string, compute: () => Promise<EarlierPeriod>) => Promise<EarlierPeriod>;
+
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0;
+const idOf = (value: object) => {
+  if (!objectIds.has(value)) objectIds.set(value, (lastObjectId += 1));
+  return objectIds.get(value)!;
+};
+
+/**
+ * The earlier periods' figures, each kept by its own reports version: a write to the period read
+ * leaves the two before it as they were, so their figures are not summed up again. The structure
+ * and directory (memoised objects, replaced when the plan or the units change) are in the key,
+ * since which entries count depends on them.
+ */
+async function earlierFigures(db: Queryable, structure: PlanStructure, directory: Directory, ids: readonly string[], cache: FiguresCache): Promise<EarlierPeriod[]> {
+  const versions = await periodVersions(db, structure.plan.id, ids);
+  return Promise.all(
+    ids.map((id) =>
+      cache(`${structure.plan.id}|${id}|${versions.get(id)}|${idOf(structure)}|${idOf(directory)}`, async () => (await loadEarlierPeriods(db, structure.plan.id, [id])).get(id)!),
+    ),
+  );
 }
 
 /** `rollup` of a row from its figures: blocked wins, else the common status, else in progress; the mean progress to 0.1. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { registerDownloads } from '../../http/exports.js';
 import { createSerialisedCache } from '../../http/json-cache.js';
+import { createKeyedCache } from '../../http/keyed-cache.js';
 import { notModifiedResponse, problemResponses } from '../../http/problem.js';
 import { bearerSecurity } from '../../plugins/auth.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
@@ -9,6 +10,7 @@ import { consolidatedCsvSheet, consolidatedWorkbook } from './consolidated.expor
 import { progressCsvSheet, progressWorkbook } from './progress.export.js';
 import * as service from './consolidated.service.js';
 import { consolidatedJson } from './consolidated.json.js';
+import type { EarlierPeriod } from './consolidated.reader.js';
 
 const tags = ['consolidated'];
 const errors = problemResponses(400, 401, 403, 404);
@@ -17,6 +19,8 @@ const fileName = (report: service.ConsolidatedReport, extension: string) => `${r
 export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
   const sendCached = createSerialisedCache(50);
+  // The figures of the periods before the one read (its flags look back two periods), per period and version.
+  const figuresCache = createKeyedCache<EarlierPeriod>(100);
   const common = { tags, security: bearerSecurity, params: periodParamsSchema };
   const path = '/v1/plans/:plan/periods/:period/consolidated';
 
@@ -39,7 +43,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { plan, period } = request.params;
       const version = await service.consolidatedVersion(app.db, plan, period);
-      return sendCached(reply, version, () => consolidatedJson(app.db, plan, period));
+      return sendCached(reply, version, () => consolidatedJson(app.db, plan, period, figuresCache));
     },
   );
 
