@@ -22,8 +22,8 @@ export function createJsonCache(max = 500) {
 }
 
 /**
- * The same for a route that writes its JSON itself (the consolidated report, whose bulk is printed
- * by Postgres): `serialise` must give what the route's response schema would, byte for byte.
+ * The same for a route that writes its JSON itself (the consolidated report, a line per unit and
+ * row): `serialise` must give what the route's response schema would, byte for byte.
  */
 export function createSerialisedCache(max = 500) {
   const cache = createKeyedCache<CachedBody>(max);

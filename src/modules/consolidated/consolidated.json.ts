@@ -8,17 +8,20 @@ import type { PlanStructure } from '../plans/plans.service.js';
 import { listPhases } from '../plans/plans.repository.js';
 import type { Directory } from '../departments/departments.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import { entryJsonKey, loadEarlierPeriods, loadLightReports, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
+import { loadEarlierPeriods, loadLightReports, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
 import { consolidatedSchema } from './consolidated.schemas.js';
+import { entrySchema } from '../reports/reports.schemas.js';
+import type { ReportEntry } from '../../db/schema/index.js';
 import { flagPeriod, rectificationEndsOn, selectPeriods, type ConsolidatedReport } from './consolidated.service.js';
 import { flagsOf, type FlagInput, type PeriodResult } from './flags.js';
 import { consolidatePeriod, type Rollup, type UnitLine } from './rollup.js';
 
 /**
  * `consolidated` (consolidated.service.ts) as the JSON the route sends, for the first read after a
- * write: the period's reports are read without their texts but the entries, which Postgres prints
- * (consolidated.reader.ts); the two periods before it, which only the flags read, come as each row's
- * figures summed up in SQL. The rules stay those of `consolidatePeriod`, `flagsOf` and `rollup`.
+ * write: the period's reports in one query, with the entries only of those the office sees; the two
+ * periods before it, which only the flags read, as each row's figures summed up by GROUP BY
+ * (consolidated.reader.ts) and kept per period and version. The rules stay those of
+ * `consolidatePeriod`, `flagsOf` and `rollup`.
  */
 export async function consolidatedJson(db: Queryable, planCode: string, periodId: string, figuresCache: FiguresCache = (_key, compute) => compute()): Promise<string> {
   const [{ structure, read }, directory] = await Promise.all([selectPeriods(db, planCode, { upTo: periodId, window: 1 }), loadDirectory(db)]);
@@ -31,14 +34,14 @@ export async function consolidatedJson(db: Queryable, planCode: string, periodId
     earlierFigures(db, structure, directory, earlier.map((before) => before.id), figuresCache),
     listSubmittedOpinions(db, plan.id, [period.id]),
   ]);
-  const result = consolidatePeriod(structure, directory, light.reports);
+  const result = consolidatePeriod(structure, directory, light);
   const history: PeriodResult[] = earlier.map((before, index) => ({
     period: before,
     result: earlierResult(structure, directory, figures[index]!, index === earlier.length - 1),
   }));
   const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
-  const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light.reports);
-  return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest }, light.entryJson);
+  const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light);
+  return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest });
 }
 
 /** Keeps an earlier period's figures by a key naming everything they are computed from (src/http/keyed-cache.ts). */
@@ -90,9 +93,10 @@ function earlierResult(structure: PlanStructure, directory: Directory, figures: 
 /*
  * The consolidated report's JSON, written piece by piece: byte for byte what
  * JSON.stringify(consolidatedSchema.parse(report)) gives (tests/consolidated-json.test.ts), but the
- * units' lines, the bulk of it (a line per unit and row), are written from their parts and their
- * entries are the texts Postgres printed (consolidated.reader.ts), so they are neither validated
- * nor re-serialised one object at a time. The small parts still go through their schemas.
+ * units' lines, the bulk of it (a line and its entry per unit and row), are written from their
+ * parts, not validated object by object (they come from the database, validated when written).
+ * The small parts still go through their schemas. (Having Postgres print the entries cost it more
+ * than JSON.parse and these templates cost the service.)
  */
 
 const shape = consolidatedSchema.shape;
@@ -106,29 +110,37 @@ const leadOpinions = taskSchema.shape.leadOpinions;
 const head = <S extends z.ZodType>(schema: S, value: unknown) => JSON.stringify(schema.parse(value)).slice(0, -1);
 const ref = (unit: { code: string; name: string }) => `{"code":${JSON.stringify(unit.code)},"name":${JSON.stringify(unit.name)}}`;
 
-function lineJson(line: UnitLine, key: string, entryJson: ReadonlyMap<string, string>): string {
-  let entry = 'null';
-  if (line.entry !== null) {
-    const text = entryJson.get(entryJsonKey(line.department.code, key));
-    if (text === undefined) throw new Error(`consolidated JSON: no printed entry for ${line.department.code} on row ${key}`);
-    entry = text;
-  }
-  return (
-    `{"department":${ref(line.department)},"role":${JSON.stringify(line.role)},"via":${line.via ? ref(line.via) : 'null'},` +
-    `"required":${line.required},"reportStatus":${JSON.stringify(line.reportStatus)},"late":${JSON.stringify(line.late)},"entry":${entry}}`
-  );
+/** An entry as `entrySchema` prints it, keys in its order; one with metrics (whose keys jsonb reordered) through the schema itself. */
+function entryJson(entry: ReportEntry): string {
+  if (entry.metrics !== undefined) return JSON.stringify(entrySchema.parse(entry));
+  const problems = entry.problems === undefined ? '' : `,"problems":${JSON.stringify(entry.problems)}`;
+  const nextSteps = entry.nextSteps === undefined ? '' : `,"nextSteps":${JSON.stringify(entry.nextSteps)}`;
+  return `{"measureNo":${entry.measureNo},"taskSeq":${entry.taskSeq},"status":${JSON.stringify(entry.status)},"progress":${entry.progress},"summary":${JSON.stringify(entry.summary)}${problems}${nextSteps}}`;
 }
 
-export function writeConsolidatedJson(report: ConsolidatedReport, entryJson: ReadonlyMap<string, string>): string {
+/** Writes the units' lines; a unit's reference is written once, not once per row it carries. */
+function lineWriter() {
+  const refs = new Map<string, string>();
+  const refOf = (unit: { code: string; name: string }) => {
+    let text = refs.get(unit.code);
+    if (text === undefined) refs.set(unit.code, (text = ref(unit)));
+    return text;
+  };
+  return (line: UnitLine) =>
+    `{"department":${refOf(line.department)},"role":"${line.role}","via":${line.via ? refOf(line.via) : 'null'},` +
+    `"required":${line.required},"reportStatus":"${line.reportStatus}","late":${line.late},"entry":${line.entry ? entryJson(line.entry) : 'null'}}`;
+}
+
+export function writeConsolidatedJson(report: ConsolidatedReport): string {
+  const lineJson = lineWriter();
   const parts: string[] = [
     `{"plan":${JSON.stringify(shape.plan.parse(report.plan))},"period":${JSON.stringify(shape.period.parse(report.period))},"totals":${JSON.stringify(shape.totals.parse(report.totals))},"measures":[`,
   ];
   report.measures.forEach((measure, measureIndex) => {
     parts.push(`${measureIndex > 0 ? ',' : ''}${head(measureHead, measure)},"tasks":[`);
     measure.tasks.forEach((task, taskIndex) => {
-      const key = taskKey({ measureNo: measure.no, taskSeq: task.seq });
       parts.push(`${taskIndex > 0 ? ',' : ''}${head(taskHead, task)},"units":[`);
-      parts.push(task.units.map((line) => lineJson(line, key, entryJson)).join(','));
+      parts.push(task.units.map(lineJson).join(','));
       parts.push(`],"leadOpinions":${JSON.stringify(leadOpinions.parse(task.leadOpinions))}}`);
     });
     parts.push(']}');

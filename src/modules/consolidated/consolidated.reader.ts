@@ -2,92 +2,40 @@ import { sql } from 'drizzle-orm';
 import { selectRows, type Queryable } from '../../db/client.js';
 import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import { entrySchema } from '../reports/reports.schemas.js';
 import type { ConsolidatedReportRow, ReportStatus } from './rollup.js';
 
-/** A report as the consolidated JSON reads it: no texts but those it prints (`entryJson`). */
+/** A report as the consolidated JSON reads it: its entries only when the office sees them. */
 export type LightReport = ConsolidatedReportRow & { narrative: SummaryNarrative | null };
 
-export interface LightReports {
-  reports: LightReport[];
-  /** The printed period's entries, already serialised as the response prints them, by `unit|taskKey`. */
-  entryJson: Map<string, string>;
-}
-
-export const entryJsonKey = (departmentCode: string, key: string) => `${departmentCode}|${key}`;
-
-interface HeadRow {
-  department_code: string;
-  status: Exclude<ReportStatus, 'not_started'>;
-  version: number;
-  late: boolean | null;
-  submitted: boolean;
-  narrative: SummaryNarrative | null;
-}
-
-interface EntryRow {
-  department_code: string;
-  measure_no: number;
-  task_seq: number;
-  status: ReportEntry['status'];
-  progress: number;
-  json: string;
-  has_metrics: boolean;
-}
-
-/*
- * An entry as `entrySchema` prints it (its keys in the schema's order), written by Postgres from the
- * stored jsonb, so the service neither parses nor re-serialises the texts (the bulk of the answer).
- * jsonb prints strings escaped as JSON.stringify does (\" \\ \b \f \n \r \t, other controls as
- * \u00xx); entries with metrics (arbitrary numbers, whose notation could differ) come back as
- * stored and are printed by the service.
- */
-const ENTRY_JSON = sql`'{"measureNo":' || (e->'measureNo')::text || ',"taskSeq":' || (e->'taskSeq')::text || ',"status":' || (e->'status')::text
-  || ',"progress":' || (e->'progress')::text || ',"summary":' || (e->'summary')::text
-  || coalesce(',"problems":' || (e->'problems')::text, '') || coalesce(',"nextSteps":' || (e->'nextSteps')::text, '') || '}'`;
-
 /**
- * The reports of the period printed with only what a consolidation computes with: each entry's row,
- * status and progress (one row per entry of a report the office sees) and its JSON text. Two
- * queries, side by side.
+ * The reports of the period printed, with only what a consolidation reads: one query, the entries
+ * of reports the office does not see (drafts) left in the database.
  */
-export async function loadLightReports(db: Queryable, planId: number, periodId: string): Promise<LightReports> {
-  const [heads, entries] = await Promise.all([
-    selectRows<HeadRow>(
-      db,
-      sql`select department_code, status, version, late, first_submitted_at is not null as submitted, narrative
-        from reports where plan_id = ${planId} and period_id = ${periodId}`,
-    ),
-    selectRows<EntryRow>(
-      db,
-      sql`select r.department_code, (e->>'measureNo')::int as measure_no, (e->>'taskSeq')::int as task_seq,
-          e->>'status' as status, (e->>'progress')::int as progress, e ? 'metrics' as has_metrics,
-          case when e ? 'metrics' then e::text else ${ENTRY_JSON} end as json
-        from reports r cross join lateral jsonb_array_elements(r.entries) e
-        where r.plan_id = ${planId} and r.period_id = ${periodId} and r.version > 0 and r.status in ('submitted', 'accepted', 'returned')`,
-    ),
-  ]);
-  const byUnit = new Map<string, ReportEntry[]>();
-  const entryJson = new Map<string, string>();
-  for (const row of entries) {
-    const entry = { measureNo: row.measure_no, taskSeq: row.task_seq, status: row.status, progress: row.progress } as ReportEntry;
-    const list = byUnit.get(row.department_code);
-    if (list) list.push(entry);
-    else byUnit.set(row.department_code, [entry]);
-    const json = row.has_metrics ? JSON.stringify(entrySchema.parse(JSON.parse(row.json))) : row.json;
-    entryJson.set(entryJsonKey(row.department_code, taskKey(entry)), json);
-  }
-  const reports = heads.map((head): LightReport => ({
-    departmentCode: head.department_code,
-    status: head.status,
-    version: head.version,
-    late: head.late,
+export async function loadLightReports(db: Queryable, planId: number, periodId: string): Promise<LightReport[]> {
+  const rows = await selectRows<{
+    department_code: string;
+    status: Exclude<ReportStatus, 'not_started'>;
+    version: number;
+    late: boolean | null;
+    submitted: boolean;
+    narrative: SummaryNarrative | null;
+    entries: ReportEntry[] | null;
+  }>(
+    db,
+    sql`select department_code, status, version, late, first_submitted_at is not null as submitted, narrative,
+        case when version > 0 and status in ('submitted', 'accepted', 'returned') then entries end as entries
+      from reports where plan_id = ${planId} and period_id = ${periodId}`,
+  );
+  return rows.map((row) => ({
+    departmentCode: row.department_code,
+    status: row.status,
+    version: row.version,
+    late: row.late,
     // Only its presence counts (consolidatePeriod: submitted at least once).
-    firstSubmittedAt: head.submitted ? new Date(0) : null,
-    entries: byUnit.get(head.department_code) ?? [],
-    narrative: head.narrative,
+    firstSubmittedAt: row.submitted ? new Date(0) : null,
+    entries: row.entries ?? [],
+    narrative: row.narrative,
   }));
-  return { reports, entryJson };
 }
 
 /** A row's counted entries in an earlier period, summed up by Postgres (see `loadEarlierPeriods`). */
