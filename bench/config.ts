@@ -7,7 +7,8 @@ export const smoke = process.env.BENCH_SMOKE === '1' || process.env.BENCH_SMOKE 
 
 /**
  * BENCH_PROFILE=<phase> runs the server child under `node --cpu-prof`, runs only that phase
- * (ceiling, measures, consolidated, dashboard, documents, dossier, write or reminders) and prints where the server's CPU went.
+ * (ceiling, measures, consolidated, dashboard, documents, dossier, write, reminders, reads-20k or fleet) and prints where the server's CPU went;
+ * reads-20k and fleet start servers of their own, which are not profiled.
  */
 export const profilePhase = process.env.BENCH_PROFILE || undefined;
 export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'documents', 'dossier', 'write', 'reminders', 'reads-20k', 'fleet'] as const;
