@@ -161,7 +161,7 @@ export async function generateDataset(units: number, url = databaseUrl): Promise
 }
 
 /** Department tokens for the given units, inserted directly (only the SHA-256 is stored, as the service does). */
-export async function insertDepartmentTokens(units: string[]): Promise<Map<string, string>> {
+export async function insertDepartmentTokens(units: string[], url = databaseUrl): Promise<Map<string, string>> {
   const tokens = new Map(units.map((unit) => [unit, `hzt_${randomBytes(32).toString('base64url')}`]));
   const hashes = [...tokens.values()].map((token) => createHash('sha256').update(token).digest('hex'));
   await withClient((client) =>
@@ -169,6 +169,7 @@ export async function insertDepartmentTokens(units: string[]): Promise<Map<strin
       `insert into api_tokens (token_hash, role, department_code, label) select h, 'department', d, 'bench' from unnest($1::text[], $2::text[]) as t(h, d)`,
       [hashes, [...tokens.keys()]],
     ),
+    url,
   );
   return tokens;
 }

@@ -65,7 +65,7 @@ const ms = (value: number) => (value === 0 ? '<1' : f(value));
 function missRows(label: string, miss: MissFindings | undefined): string[][] {
   if (!miss) return [];
   return [
-    [`${label} first read after a write`, '-', f(miss.api.p50), f(miss.api.p99), '-', `${miss.api.runs} sequential reads, each after the office returned a report of the period (${miss.fresh} fresh ETags); mean ${f(miss.api.mean)} ms`],
+    [`${label} first read after a write`, '-', f(miss.api.p50), f(miss.api.p99), '-', `${miss.api.runs} sequential reads, each after a unit saved its (returned) report of the period (${miss.fresh} fresh ETags); mean ${f(miss.api.mean)} ms`],
     [`${label} read again (cache hit)`, '-', f(miss.hit.p50), f(miss.hit.p99), '-', `mean ${f(miss.hit.mean)} ms: sending the answer alone`],
     [`${label} raw SQL (http), right after`, '-', f(miss.raw.p50), f(miss.raw.p99), '-', `mean ${f(miss.raw.mean)} ms`],
     [`${label} miss / raw SQL (http)`, '', '', '', `p50 ${f(miss.ratioP50)}x, mean ${f(miss.ratioMean)}x`, `target <= ${targets.consolidatedMissVsRawSql}x`],
