@@ -7,10 +7,11 @@ export const smoke = process.env.BENCH_SMOKE === '1' || process.env.BENCH_SMOKE 
 
 /**
  * BENCH_PROFILE=<phase> runs the server child under `node --cpu-prof`, runs only that phase
- * (ceiling, measures, consolidated, dashboard, documents, dossier, write or reminders) and prints where the server's CPU went.
+ * (ceiling, measures, consolidated, dashboard, documents, dossier, write, reminders, reads-20k or fleet) and prints where the server's CPU went;
+ * reads-20k and fleet start servers of their own, which are not profiled.
  */
 export const profilePhase = process.env.BENCH_PROFILE || undefined;
-export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'documents', 'dossier', 'write', 'reminders'] as const;
+export const PHASES = ['ceiling', 'measures', 'consolidated', 'dashboard', 'documents', 'dossier', 'write', 'reminders', 'reads-20k', 'fleet'] as const;
 export type Phase = (typeof PHASES)[number];
 /** BENCH_ONLY=<phase>[,<phase>…] runs only those phases, at the run's sizes and without the profiler (e.g. BENCH_ONLY=dossier). */
 export const onlyPhases = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
@@ -25,11 +26,14 @@ export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const suffix = randomBytes(4).toString('hex');
 export const databaseName = `hazchem_bench_${suffix}`;
-export const databaseUrl = (() => {
+export const databaseUrlOf = (name: string) => {
   const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
+  url.pathname = `/${name}`;
   return url.toString();
-})();
+};
+export const databaseUrl = databaseUrlOf(databaseName);
+/** The reads-20k phase's own database (bench/scale.ts), dropped with the run's. */
+export const scaleDatabaseName = `${databaseName}_scale`;
 export const queuePrefix = `hazchem-bench-${suffix}`;
 
 export const PLAN = 'hazchem-2017';
@@ -62,10 +66,16 @@ export const sizes = {
    * period in the full run (all 14: 28,000 files, 28 GiB streamed), the first two in the smoke run.
    */
   dossierAttachmentPeriods: smoke ? 2 : 99,
+  /** Sequential first reads of the consolidated report, each after a write to its period (a cache miss). */
+  consolidatedMisses: smoke ? 3 : 15,
+  /** Units of the reads-20k phase's own deployment (bench/scale.ts). */
+  scaleUnits: smoke ? 200 : 20_000,
 };
 
 export const targets = {
   consolidatedVsRawSql: 2,
+  /** The first read after a write (cache miss) against the raw SQL over HTTP, sequential p50 and mean. */
+  consolidatedMissVsRawSql: 2,
   measuresShareOfCeiling: 0.5,
   submissionsPerSecond: 1000,
   enqueueSeconds: 10,

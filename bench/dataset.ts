@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateAndSeed } from '../src/db/bootstrap.js';
 import { openDatabase } from '../src/db/client.js';
-import { adminUrl, databaseName, databaseUrl, PLAN } from './config.js';
+import { adminUrl, databaseName, databaseUrl, databaseUrlOf, PLAN } from './config.js';
 
 /*
  * The synthetic deployment, generated in its own database with set-based INSERTs (generate_series,
@@ -19,9 +19,9 @@ async function admin(statement: string) {
   }
 }
 
-export async function createBenchDatabase() {
-  await admin(`create database ${databaseName}`);
-  const handle = await openDatabase({ databaseUrl, dataDir: '', poolMax: 2 });
+export async function createBenchDatabase(name = databaseName) {
+  await admin(`create database ${name}`);
+  const handle = await openDatabase({ databaseUrl: databaseUrlOf(name), dataDir: '', poolMax: 2 });
   try {
     await migrateAndSeed(handle);
   } finally {
@@ -29,10 +29,10 @@ export async function createBenchDatabase() {
   }
 }
 
-export const dropBenchDatabase = () => admin(`drop database if exists ${databaseName} with (force)`);
+export const dropBenchDatabase = (name = databaseName) => admin(`drop database if exists ${name} with (force)`);
 
-export async function withClient<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+export async function withClient<T>(run: (client: pg.Client) => Promise<T>, url = databaseUrl): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await run(client);
@@ -54,8 +54,9 @@ export interface Dataset {
   seconds: number;
 }
 
+/** Unit codes are padded to 4 digits (bench-unit-0001), 5 from 10,000 units on ($2). */
 const UNITS = `insert into departments (code, name, english_name, kind)
-select 'bench-unit-' || lpad(i::text, 4, '0'), '测试单位' || lpad(i::text, 4, '0'), 'Bench unit ' || lpad(i::text, 4, '0'),
+select 'bench-unit-' || lpad(i::text, $2, '0'), '测试单位' || lpad(i::text, $2, '0'), 'Bench unit ' || lpad(i::text, $2, '0'),
   (case when i % 2 = 0 then 'district-government' else 'municipal-department' end)::department_kind
 from generate_series(1, $1::int) i`;
 
@@ -64,7 +65,7 @@ const ASSIGNMENTS = `with plan_tasks as (
   select t.id, row_number() over (order by m.no, t.seq) - 1 as k
   from tasks t join measures m on m.id = t.measure_id join plans p on p.id = m.plan_id where p.code = $1
 ), picks as (
-  select 'bench-unit-' || lpad(i::text, 4, '0') as code, (i * 7 + j * 13) % (select count(*) from plan_tasks) as k
+  select 'bench-unit-' || lpad(i::text, $3, '0') as code, (i * 7 + j * 13) % (select count(*) from plan_tasks) as k
   from generate_series(1, $2::int) i, generate_series(0, 2) j where j <= i % 3
 ), base as (
   select task_id, max(position) as top from task_assignments where role = 'responsible' group by task_id
@@ -129,12 +130,13 @@ from reports r cross join lateral (values
   (3, 'accept', 'accepted', null::boolean, r.reviewed_at)) as v(version, action, status, late, at)
 where v.version <= r.version`;
 
-export async function generateDataset(units: number): Promise<Dataset> {
+export async function generateDataset(units: number, url = databaseUrl): Promise<Dataset> {
   const started = performance.now();
+  const digits = Math.max(4, String(units).length);
   return withClient(async (client) => {
     await client.query('select setseed(0.2017)');
-    await client.query(UNITS, [units]);
-    await client.query(ASSIGNMENTS, [PLAN, units]);
+    await client.query(UNITS, [units, digits]);
+    await client.query(ASSIGNMENTS, [PLAN, units, digits]);
     await client.query(LIAISONS);
     await client.query(`create temp table bench_required as ${REQUIRED_PAIRS}`, [PLAN]);
     await client.query(REPORTS, [PLAN]);
@@ -155,11 +157,11 @@ export async function generateDataset(units: number): Promise<Dataset> {
     for (const table of ['departments', 'task_assignments', 'liaisons', 'reports', 'report_versions']) counts[table] = await count(table);
     counts.expectedUnits = Number((await client.query('select count(distinct unit) as n from bench_required')).rows[0].n);
     return { periods, rowsByUnit, counts, seconds: (performance.now() - started) / 1000 };
-  });
+  }, url);
 }
 
 /** Department tokens for the given units, inserted directly (only the SHA-256 is stored, as the service does). */
-export async function insertDepartmentTokens(units: string[]): Promise<Map<string, string>> {
+export async function insertDepartmentTokens(units: string[], url = databaseUrl): Promise<Map<string, string>> {
   const tokens = new Map(units.map((unit) => [unit, `hzt_${randomBytes(32).toString('base64url')}`]));
   const hashes = [...tokens.values()].map((token) => createHash('sha256').update(token).digest('hex'));
   await withClient((client) =>
@@ -167,6 +169,7 @@ export async function insertDepartmentTokens(units: string[]): Promise<Map<strin
       `insert into api_tokens (token_hash, role, department_code, label) select h, 'department', d, 'bench' from unnest($1::text[], $2::text[]) as t(h, d)`,
       [hashes, [...tokens.keys()]],
     ),
+    url,
   );
   return tokens;
 }

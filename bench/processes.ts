@@ -22,15 +22,20 @@ const children = new Set<Child>();
 
 /**
  * Starts `tsx <script>` with the given environment on a free port and waits for GET /readyz.
- * With `nodeArgs` (--cpu-prof is not allowed in NODE_OPTIONS) it runs `node <nodeArgs> --import tsx <script>`.
+ * With `nodeArgs` (--cpu-prof is not allowed in NODE_OPTIONS) it runs `node <nodeArgs> --import tsx <script>`;
+ * `scriptArgs` follow the script (`--no-worker`).
  */
-export async function startChild(name: string, script: string, env: Record<string, string>, nodeArgs?: string[]): Promise<Child> {
+export async function startChild(name: string, script: string, env: Record<string, string>, nodeArgs?: string[], scriptArgs: string[] = []): Promise<Child> {
   const port = await freePort();
   const logFile = path.join(workDir, `${name}.log`);
   const log = createWriteStream(logFile);
   // Compiled JavaScript (the build, dist/) runs on node alone, as in production; TypeScript through tsx.
   const compiled = script.endsWith('.js');
-  const [command, args] = compiled ? [process.execPath, [...(nodeArgs ?? []), script]] : nodeArgs ? [process.execPath, [...nodeArgs, '--import', 'tsx', script]] : [tsxBin, [script]];
+  const [command, args] = compiled
+    ? [process.execPath, [...(nodeArgs ?? []), script, ...scriptArgs]]
+    : nodeArgs
+      ? [process.execPath, [...nodeArgs, '--import', 'tsx', script, ...scriptArgs]]
+      : [tsxBin, [script, ...scriptArgs]];
   const child = spawn(command, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

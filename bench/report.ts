@@ -8,6 +8,8 @@ import type { DossierFindings } from './dossier.js';
 import type { LoadResult } from './load.js';
 import { CEILING, type ConsolidatedFindings, type MeasuresFindings } from './reads.js';
 import type { ReminderFindings } from './reminders.js';
+import { fleetRows, fleetTargets, type FleetFindings } from './fleet.js';
+import { readsRows, readsTargets, type ScaleFindings } from './scale.js';
 import type { WriteFindings } from './writes.js';
 
 export interface Results {
@@ -23,6 +25,8 @@ export interface Results {
   dossier?: DossierFindings;
   write?: WriteFindings;
   reminders?: ReminderFindings;
+  scale?: ScaleFindings;
+  fleet?: FleetFindings;
   targets?: Target[];
   table?: string;
   errors: string[];
@@ -125,6 +129,7 @@ export function evaluateTargets(results: Results): Target[] {
     const { duplicates, received, requested } = results.reminders.delivery;
     list.push({ name: 'reminder delivery, exactly once', goal: 'all delivered, 0 duplicates', value: `${received}/${requested}, ${duplicates} duplicates`, pass: duplicates === 0 && received === requested });
   }
+  list.push(...readsTargets(results), ...fleetTargets(results));
   return list;
 }
 
@@ -150,6 +155,7 @@ export function renderTable(results: Results): string {
     rows.push(['consolidated raw SQL, pg direct, sequential', '-', f(c.rawDirect.p50), f(c.rawDirect.p99), '-', `${c.rawDirect.runs} runs, mean ${f(c.rawDirect.mean)} ms`]);
     rows.push(['consolidated API / raw SQL (http)', '', '', '', `p50 ${f(c.ratioP50)}x, mean ${f(c.ratioMean)}x`, c.mismatches.length ? `${c.mismatches.length} MISMATCHES: ${c.mismatches.slice(0, 3).join('; ')}` : 'same per-row figures and totals']);
   }
+  rows.push(...readsRows(results));
   const dash = results.dashboard;
   if (dash) {
     rows.push([`dashboard: ${dash.period} overview in Chromium`, '-', f(dash.p50, 0), '-', '-', `${dash.loads.length} cold loads (${dash.loads.map((value) => value.toFixed(0)).join(', ')} ms), max ${f(dash.max, 0)} ms, until ${dash.firstUnit} shows in the 催报 list of ${dash.notSubmitted}`]);
@@ -204,6 +210,7 @@ export function renderTable(results: Results): string {
     const d = r.delivery;
     rows.push(['reminders: delivery to SMTP sink', `${f(d.perSecond, 0)} msg/s`, '-', '-', '-', `${d.received}/${d.requested} in ${f(d.seconds)} s, ${d.duplicates} duplicates, ${d.sentRows} rows sent${d.timedOut ? ', TIMED OUT' : ''}`]);
   }
+  rows.push(...fleetRows(results));
   const widths = rows[0]!.slice(0, -1).map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = rows.map((row) => row.map((cell, column) => (column < widths.length ? cell.padEnd(widths[column]!) : cell)).join(' | '));
   lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('-|-') + '-|------');

@@ -9,7 +9,8 @@
  *    the office dashboard in headless Chromium (bench/dashboard.ts), the office's documents
  *    (bench/documents.ts: Word 汇总报告 and consolidated XLSX, time and peak memory), the whole plan's dossier ZIP
  *    (bench/dossier.ts: time, bytes and peak memory), then the write path and the
- *    reminders (bench/reads.ts, writes.ts, reminders.ts);
+ *    reminders (bench/reads.ts, writes.ts, reminders.ts); reads at 20,000 units in a deployment of their
+ *    own (bench/scale.ts) and the fleet, two API processes against one (bench/fleet.ts);
  * 4. a table with the targets, bench/results.json; children killed, database dropped, queue
  *    prefix removed from Redis (its keys only).
  */
@@ -19,7 +20,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startSmtpSink, type SmtpSink } from '../tests/helpers/smtp-sink.js';
 import { REMINDER_QUEUE } from '../src/modules/reminders/reminders.jobs.js';
-import { benchDir, databaseName, databaseUrl, onlyPhases, profilePhase, PHASES, queuePrefix, redisUrl, runs, sizes, smoke, type Phase } from './config.js';
+import { benchDir, databaseName, databaseUrl, onlyPhases, profilePhase, PHASES, queuePrefix, redisUrl, runs, scaleDatabaseName, sizes, smoke, type Phase } from './config.js';
 import { createBenchDatabase, dropBenchDatabase, generateDataset, type Dataset } from './dataset.js';
 import { send } from './load.js';
 import { cliToken, startChild, stopAllChildren, tail, workDir, type Child } from './processes.js';
@@ -31,6 +32,8 @@ import { ceilingPhase, ceilingRerun, consolidatedPhase, measuresPath, measuresPh
 import { reminderPhase } from './reminders.js';
 import { evaluateTargets, machineInfo, modeName, renderTable, type Results } from './report.js';
 import { writePhase } from './writes.js';
+import { fleetPhase } from './fleet.js';
+import { scalePhase } from './scale.js';
 
 const startedAt = performance.now();
 const elapsed = () => ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);
@@ -75,6 +78,7 @@ function cleanup(): Promise<void> {
     await stopAllChildren().catch((error: Error) => log(`stopping children: ${error.message}`));
     await sink?.close().catch(() => undefined);
     await dropBenchDatabase().catch((error: Error) => log(`drop database ${databaseName}: ${error.message}`));
+    await dropBenchDatabase(scaleDatabaseName).catch((error: Error) => log(`drop database ${scaleDatabaseName}: ${error.message}`));
     await removeQueueKeys().catch((error: Error) => log(`redis cleanup: ${error.message}`));
   })();
   return cleanedUp;
@@ -167,6 +171,12 @@ async function main() {
   });
   await phase('reminders', async () => {
     results.reminders = await reminderPhase(serverUrl, officeToken, sink!, log);
+  });
+  await phase('reads-20k', async () => {
+    results.scale = await scalePhase(serverEnv, log);
+  });
+  await phase('fleet', async () => {
+    results.fleet = await fleetPhase(serverEnv, dataset);
   });
 }
 

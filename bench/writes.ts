@@ -43,3 +43,23 @@ export async function writePhase(serverUrl: string, dataset: Dataset): Promise<W
   const result = await runSubmissions(serverUrl, queue, sizes.connections, sizes.durationSeconds);
   return { ...result, periods, pairsAvailable, warmupCompleted: warmup.completed, reportsCleared };
 }
+
+/**
+ * Fresh submissions for the given periods, built as `writePhase` builds its own (new department
+ * tokens, the synthetic units' reports of those periods deleted): the fleet phase (bench/fleet.ts)
+ * replays the write path through one API process, then two, with these.
+ */
+export async function freshSubmissions(dataset: Dataset, periods: string[]): Promise<{ queue: Submission[]; reportsCleared: number }> {
+  const units = [...dataset.rowsByUnit.keys()];
+  const tokens = await insertDepartmentTokens(units);
+  const reportsCleared = await clearReports(periods);
+  const queue: Submission[] = [];
+  for (const period of periods) {
+    for (const unit of units) {
+      const entries = dataset.rowsByUnit.get(unit)!.map((row) => ({ ...row, status: 'in_progress', progress: 60, summary: `${period} 基准测试填报:已完成排查,正在推进整改。` }));
+      const narrative = period === 'summary' ? { narrative: { work: '工作开展情况。', results: '主要成效。', problems: '存在问题。', nextSteps: '下步打算。' } } : {};
+      queue.push({ path: `/v1/plans/${PLAN}/periods/${period}/reports/${unit}`, token: tokens.get(unit)!, body: JSON.stringify({ entries, ...narrative }) });
+    }
+  }
+  return { queue, reportsCleared };
+}

@@ -229,6 +229,13 @@ describe('consolidatePeriod', () => {
     expect(measures[2]!.tasks[0]).toMatchObject({ expected: 1, reported: 0, rollup: { status: null, progress: null } });
   });
 
+  it('when a unit that carries rows of its own also files on an optional (各有关部门) row, it is listed and counted there too', () => {
+    const withOptional = reports().map((row) => (row.departmentCode === 'work-safety' ? { ...row, entries: [...row.entries, entry('3-2', 'in_progress', 60)] } : row));
+    const row = consolidatePeriod(structure(), directory(), withOptional).measures[2]!.tasks[1]!;
+    expect(row).toMatchObject({ expected: 0, reported: 1, rollup: { status: 'in_progress', progress: 60 } });
+    expect(brief(row.units)).toEqual([['work-safety', 'responsible', 'all-relevant-departments', false, 'accepted', false, 'in_progress 60']]);
+  });
+
   it('when nobody filed a row that only 各有关部门 carries, the row lists no unit and expects none', () => {
     expect(taskOf('3-2')).toMatchObject({ expected: 0, reported: 0, rollup: { status: null, progress: null }, units: [] });
   });

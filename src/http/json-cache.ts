@@ -20,13 +20,20 @@ interface CachedBody {
  * If-None-Match (RFC 9110 §13.1.2, weak comparison) gets 304 and no body.
  */
 export function createJsonCache(max = 500) {
+  const send = createSerialisedCache(max);
+  return <S extends z.ZodType>(reply: FastifyReply, key: string, schema: S, compute: () => Promise<z.input<S>>) =>
+    send(reply, key, () => compute().then((value) => JSON.stringify(schema.parse(value))));
+}
+
+/**
+ * The same for a route that writes its JSON itself (the consolidated report, a line per unit and
+ * row): `serialise` must give what the route's response schema would, byte for byte.
+ */
+export function createSerialisedCache(max = 500) {
   const cache = createKeyedCache<CachedBody>(max);
-  return async <S extends z.ZodType>(reply: FastifyReply, key: string, schema: S, compute: () => Promise<z.input<S>>) => {
+  return async (reply: FastifyReply, key: string, serialise: () => Promise<string>) => {
     const { json, etag } = await cache(`${memoEpoch(reply.server.db)}|${key}`, () =>
-      compute().then((value) => {
-        const json = JSON.stringify(schema.parse(value));
-        return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
-      }),
+      serialise().then((json) => ({ json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` })),
     );
     reply.header('etag', etag);
     if (ifNoneMatchHolds(reply.request.headers['if-none-match'], etag)) return reply.code(304).send();

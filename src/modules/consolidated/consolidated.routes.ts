@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { registerDownloads } from '../../http/exports.js';
-import { createJsonCache } from '../../http/json-cache.js';
+import { createSerialisedCache } from '../../http/json-cache.js';
+import { createKeyedCache } from '../../http/keyed-cache.js';
 import { notModifiedResponse, problemResponses } from '../../http/problem.js';
 import { bearerSecurity } from '../../plugins/auth.js';
 import { planParamsSchema } from '../plans/plans.schemas.js';
@@ -8,6 +9,8 @@ import { consolidatedSchema, periodParamsSchema, progressSchema } from './consol
 import { consolidatedCsvSheet, consolidatedWorkbook } from './consolidated.export.js';
 import { progressCsvSheet, progressWorkbook } from './progress.export.js';
 import * as service from './consolidated.service.js';
+import { consolidatedJson } from './consolidated.json.js';
+import type { EarlierPeriod } from './consolidated.reader.js';
 
 const tags = ['consolidated'];
 const errors = problemResponses(400, 401, 403, 404);
@@ -15,7 +18,9 @@ const fileName = (report: service.ConsolidatedReport, extension: string) => `${r
 
 export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
-  const sendCached = createJsonCache(50);
+  const sendCached = createSerialisedCache(50);
+  // The figures of the periods before the one read (its flags look back two periods), per period and version.
+  const figuresCache = createKeyedCache<EarlierPeriod>(100);
   const common = { tags, security: bearerSecurity, params: periodParamsSchema };
   const path = '/v1/plans/:plan/periods/:period/consolidated';
 
@@ -33,11 +38,12 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     // The office re-reads a period far more often than it changes: the serialised report is
-    // kept per version of the period's reports, so a read costs one small query until a write.
+    // kept per version of the period's reports, so a read costs one small query until a write;
+    // the first read after one writes the JSON from SQL (consolidated.json.ts).
     async (request, reply) => {
       const { plan, period } = request.params;
       const version = await service.consolidatedVersion(app.db, plan, period);
-      return sendCached(reply, version, consolidatedSchema, () => service.consolidated(app.db, plan, period));
+      return sendCached(reply, version, () => consolidatedJson(app.db, plan, period, figuresCache));
     },
   );
 

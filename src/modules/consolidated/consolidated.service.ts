@@ -11,7 +11,7 @@ import { flagsOf, type PeriodResult, type RowFlag, type UnitFlag } from './flags
 import { narrativesOf, type UnitNarrative } from './narratives.js';
 import { consolidatePeriod, type Consolidated } from './rollup.js';
 import { listSubmittedOpinions, opinionSetsVersion } from '../lead/lead.repository.js';
-import { opinionsByRow, type LeadOpinionLine } from '../lead/opinion-lines.js';
+import { opinionsByRow, type LeadOpinionLine, type SubmittedOpinions } from '../lead/opinion-lines.js';
 
 /** Flags look back this many periods (the period itself and the two before it). */
 const FLAG_WINDOW = 3;
@@ -50,7 +50,7 @@ export interface HistoryOptions {
  * The periods a history reads (those asked for, and the two before them that their flags look
  * at) and how many of them it returns; 404 for an unknown plan or `upTo`, or a targets period.
  */
-async function selectPeriods(db: Queryable, planCode: string, options: HistoryOptions) {
+export async function selectPeriods(db: Queryable, planCode: string, options: HistoryOptions) {
   const structure = await loadPlanStructure(db, planCode);
   // A year's targets are no step of progress: the flags compare quarters (and the 总结报告) only.
   const all = await listProgressPeriods(db, structure.plan.id);
@@ -75,23 +75,36 @@ export async function consolidatedHistory(db: Queryable, planCode: string, optio
     const result = consolidatePeriod(structure, directory, ofPeriod);
     results.push({ period, result });
     const flags = flagsOf(results.slice(-FLAG_WINDOW), rectificationEnd);
-    // The lead departments' last submitted opinions on each row (src/modules/lead).
-    const opinions = opinionsByRow(structure, directory, submittedOpinions.filter((set) => set.periodId === period.id), plan.reportingRule.timeZone);
-    flagged.push({
-      ...result,
-      period,
-      measures: result.measures.map((measure) => ({
-        ...measure,
-        tasks: measure.tasks.map((task) => {
-          const key = taskKey({ measureNo: measure.no, taskSeq: task.seq });
-          return { ...task, flags: flags.rows.get(key) ?? [], leadOpinions: opinions.get(key) ?? [] };
-        }),
-      })),
-      unitFlags: flags.units,
-      ...(period.kind === 'summary' ? { narratives: narrativesOf(structure, directory, ofPeriod) } : {}),
-    });
+    flagged.push(flagPeriod(structure, directory, period, result, flags, submittedOpinions, ofPeriod));
   }
   return { plan, structure, directory, phases, periods: returned === 0 ? [] : flagged.slice(-returned) };
+}
+
+/** A period's consolidation with its flags, the lead departments' opinions on each row and, for the summary period, the narratives. */
+export function flagPeriod(
+  structure: PlanStructure,
+  directory: Directory,
+  period: PeriodRow,
+  result: Consolidated,
+  flags: ReturnType<typeof flagsOf>,
+  submittedOpinions: readonly (SubmittedOpinions & { periodId: string })[],
+  reports: Parameters<typeof narrativesOf>[2],
+): FlaggedPeriod {
+  // The lead departments' last submitted opinions on each row (src/modules/lead).
+  const opinions = opinionsByRow(structure, directory, submittedOpinions.filter((set) => set.periodId === period.id), structure.plan.reportingRule.timeZone);
+  return {
+    ...result,
+    period,
+    measures: result.measures.map((measure) => ({
+      ...measure,
+      tasks: measure.tasks.map((task) => {
+        const key = taskKey({ measureNo: measure.no, taskSeq: task.seq });
+        return { ...task, flags: flags.rows.get(key) ?? [], leadOpinions: opinions.get(key) ?? [] };
+      }),
+    })),
+    unitFlags: flags.units,
+    ...(period.kind === 'summary' ? { narratives: narrativesOf(structure, directory, reports) } : {}),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { periodLabel } from '../periods/period-label.js';
 import { TASK_STATUS_LABEL } from './labels.js';
 import type { DepartmentRef } from '../plans/plans.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import { isCounted, type Consolidated, type Rollup, type TaskStatus } from './rollup.js';
+import { isCounted, type Rollup, type TaskStatus, type UnitLine } from './rollup.js';
 
 /**
  * Behind-plan flags, computed from the roll-ups of consecutive periods (pure; the caller passes
@@ -34,13 +34,19 @@ export interface FlagPeriod {
   endsOn: string;
 }
 
+/** What the flags read of a period's consolidation (a `Consolidated` is one; the JSON path builds the earlier periods' from SQL). */
+export interface FlagInput {
+  measures: readonly { no: number; tasks: readonly { seq: number; rollup: Rollup; units: readonly Pick<UnitLine, 'department' | 'entry' | 'reportStatus'>[] }[] }[];
+  totals: { missingDepartments: readonly DepartmentRef[] };
+}
+
 export interface PeriodResult {
   period: FlagPeriod;
-  result: Consolidated;
+  result: FlagInput;
 }
 
 
-const rowRollups = (result: Consolidated) =>
+const rowRollups = (result: FlagInput) =>
   new Map(result.measures.flatMap((measure) => measure.tasks.map((task) => [taskKey({ measureNo: measure.no, taskSeq: task.seq }), task.rollup] as const)));
 
 /** Flags of the last period in `history` (its rows by task key, and its units). */

@@ -16,7 +16,7 @@ export interface UnitNarrative {
  * The summary period's narratives the office sees (submitted, accepted or returned reports, as
  * for the entries; drafts stay private), units in official order. Pure: callers load the reports.
  */
-export function narrativesOf(structure: PlanStructure, directory: Directory, reports: readonly ReportRow[]): UnitNarrative[] {
+export function narrativesOf(structure: PlanStructure, directory: Directory, reports: readonly Pick<ReportRow, 'departmentCode' | 'narrative' | 'version' | 'status'>[]): UnitNarrative[] {
   const byUnit = new Map(reports.map((report) => [report.departmentCode, report]));
   return officialOrder(structure, directory)
     .filter(isReportingUnit)

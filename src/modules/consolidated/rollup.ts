@@ -1,8 +1,8 @@
 import type { ReportEntry } from '../../db/schema/index.js';
-import { isReportingUnit, type Directory } from '../departments/departments.service.js';
-import { officialOrder } from '../overview/official-order.js';
+import type { Directory } from '../departments/departments.service.js';
+import { reportingUnits } from '../overview/official-order.js';
 import type { DepartmentRef, PlanStructure, TaskView } from '../plans/plans.service.js';
-import { carriedTasks, taskKey, type CarriedTask } from '../reports/carried-tasks.js';
+import { taskKey, type CarriedTask } from '../reports/carried-tasks.js';
 import type { ReportRow } from '../reports/reports.repository.js';
 
 export type TaskStatus = ReportEntry['status'];
@@ -68,28 +68,29 @@ export interface Totals {
   missingDepartments: DepartmentRef[];
 }
 
-const statusOf = (report: ReportRow | undefined): ReportStatus => (!report || report.version === 0 ? 'not_started' : report.status);
+/** What a consolidation reads of a report (the JSON path loads no more than this). */
+export type ConsolidatedReportRow = Pick<ReportRow, 'departmentCode' | 'status' | 'version' | 'late' | 'firstSubmittedAt' | 'entries'>;
+
+const statusOf = (report: ConsolidatedReportRow | undefined): ReportStatus => (!report || report.version === 0 ? 'not_started' : report.status);
 
 /**
  * The office's view of one period: every task row with each carrying unit's report, a roll-up
  * per row and per measure, and the submission totals. Pure: callers load the inputs.
  */
-export function consolidatePeriod(structure: PlanStructure, directory: Directory, reports: readonly ReportRow[]) {
+export function consolidatePeriod(structure: PlanStructure, directory: Directory, reports: readonly ConsolidatedReportRow[]) {
   const reportByUnit = new Map(reports.map((report) => [report.departmentCode, report]));
   const linesByTask = new Map<string, UnitLine[]>();
   const expectedUnits: DepartmentRef[] = [];
 
   // Official order, so the missing units and each row's units read as the government lists them.
-  for (const department of officialOrder(structure, directory).filter(isReportingUnit)) {
+  const { units, optional } = reportingUnits(structure, directory);
+  for (const { department, required } of units) {
     const report = reportByUnit.get(department.code);
     const reportStatus = statusOf(report);
     const entries = new Map((VISIBLE.has(reportStatus) ? report!.entries : []).map((entry) => [taskKey(entry), entry]));
-    const tasks = carriedTasks(structure, directory, department);
-    if (tasks.some((task) => task.required)) expectedUnits.push({ code: department.code, name: department.name });
-    for (const task of tasks) {
-      const entry = entries.get(taskKey(task)) ?? null;
-      if (!task.required && !entry) continue;
-      const lines = linesByTask.get(taskKey(task)) ?? [];
+    if (required.length > 0) expectedUnits.push({ code: department.code, name: department.name });
+    const addLine = (key: string, task: CarriedTask, entry: ReportEntry | null) => {
+      const lines = linesByTask.get(key) ?? [];
       lines.push({
         department: { code: department.code, name: department.name },
         role: task.role,
@@ -99,7 +100,13 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
         late: report?.late ?? null,
         entry,
       });
-      linesByTask.set(taskKey(task), lines);
+      linesByTask.set(key, lines);
+    };
+    for (const { key, task } of required) addLine(key, task, entries.get(key) ?? null);
+    // A row of an open collective (各有关部门) is the unit's only where it reported on it.
+    for (const [key, entry] of entries) {
+      const task = optional.get(key);
+      if (task && !required.some((row) => row.key === key)) addLine(key, task, entry);
     }
   }
 

@@ -1,7 +1,7 @@
 import { officialDistrictOrder } from '../../../seed/departments.js';
 import { isReportingUnit, type Department, type Directory } from '../departments/departments.service.js';
 import type { PlanStructure } from '../plans/plans.service.js';
-import { carriedTasks } from '../reports/carried-tasks.js';
+import { carriedTasks, taskKey, type CarriedTask } from '../reports/carried-tasks.js';
 
 /**
  * The office lists units as the government does: the 市级部门 and the other bodies in the order
@@ -53,4 +53,41 @@ export function expectedUnitsInOrder(structure: PlanStructure, directory: Direct
       (department) => isReportingUnit(department) && carriedTasks(structure, directory, department).some((task) => task.required),
     ),
   );
+}
+
+/** A reporting unit with the rows the 分工表 makes it report on, each with its `taskKey`. */
+export interface UnitRows {
+  department: Department;
+  required: { key: string; task: CarriedTask }[];
+}
+
+/** Every reporting unit in official order, and the rows any unit may report on (those of open collectives), by `taskKey`. */
+export interface ReportingUnits {
+  units: UnitRows[];
+  optional: ReadonlyMap<string, CarriedTask>;
+}
+
+const rowsCache = new WeakMap<PlanStructure, WeakMap<Directory, ReportingUnits>>();
+
+/**
+ * `carriedTasks` of every reporting unit, computed once per structure and directory: a
+ * consolidation of 20,000 units would otherwise work out each unit's rows on every read. The
+ * optional rows are the same for every unit (but where the table makes one required), so they are
+ * kept once.
+ */
+export function reportingUnits(structure: PlanStructure, directory: Directory): ReportingUnits {
+  return cachedPer(rowsCache, structure, directory, () => {
+    const optional = new Map<string, CarriedTask>();
+    const units = officialOrder(structure, directory)
+      .filter(isReportingUnit)
+      .map((department) => {
+        const required: UnitRows['required'] = [];
+        for (const task of carriedTasks(structure, directory, department)) {
+          if (task.required) required.push({ key: taskKey(task), task });
+          else optional.set(taskKey(task), task);
+        }
+        return { department, required };
+      });
+    return { units, optional };
+  });
 }
