@@ -43,7 +43,10 @@ export async function findPeriodAndReport(db: Queryable, key: ReportKey) {
   return { period: row?.period, report: row?.report ?? undefined };
 }
 
-export type NewReportVersion = Omit<typeof reportVersions.$inferInsert, 'reportId'>;
+/** A version row as the step writes it: its report, status, entries and narrative are the written row's. */
+export type NewReportVersion = Omit<typeof reportVersions.$inferInsert, 'reportId' | 'status' | 'entries' | 'narrative'>;
+
+const written = { id: reports.id, status: reports.status, entries: reports.entries, narrative: reports.narrative };
 
 /**
  * Writes a workflow step in one statement (a data-modifying CTE, atomic on its own): the report
@@ -59,19 +62,21 @@ export async function writeStep(
   version: NewReportVersion,
   rows: PendingRow[],
 ): Promise<number | undefined> {
-  const written =
+  const row =
     'read' in report
       ? db
           .update(reports)
           .set(report.changes)
           .where(and(eq(reports.id, report.read.id), eq(reports.version, report.read.version), sql`${reports.late} is not distinct from ${report.read.late}`))
-          .returning({ id: reports.id })
-      : db.insert(reports).values(report.insert).onConflictDoNothing().returning({ id: reports.id });
+          .returning(written)
+      : db.insert(reports).values(report.insert).onConflictDoNothing().returning(written);
   const source = sql`${sql.identifier('written')}`;
-  const inserts = [pendingRow(reportVersions, { ...version, reportId: sql`${source}.id` }), ...rows];
+  // The version row copies what the report row holds from it (RETURNING): the entries cross the wire once.
+  const copied = { reportId: sql`${source}.id`, status: sql`${source}.status`, entries: sql`${source}.entries`, narrative: sql`${source}.narrative` };
+  const inserts = [pendingRow(reportVersions, { ...version, ...copied }), ...rows];
   const [result] = await selectRows<{ id: number }>(
     db,
-    sql`with ${source} as (${written.getSQL()}), ${sql.join(
+    sql`with ${source} as (${row.getSQL()}), ${sql.join(
       inserts.map((insert, index) => sql`${sql.identifier(`insert_${index}`)} as (${insertFrom(insert, source)})`),
       sql`, `,
     )} select id from ${source}`,

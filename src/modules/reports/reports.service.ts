@@ -189,9 +189,6 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
     const version: repository.NewReportVersion = {
       version: updated.version,
       action,
-      status: updated.status,
-      entries: updated.entries,
-      narrative: updated.narrative,
       late: action === 'submit' ? at > context.period.dueAt : null,
       reason,
       actorTokenId: actor.tokenId,
