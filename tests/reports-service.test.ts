@@ -397,3 +397,106 @@ describe('attachments in the history', () => {
     expect(items.map((item) => item.attachments)).toEqual([[], [stored], [stored]]);
   });
 });
+
+describe('saving and submitting in one step', () => {
+  it('when a report not started is submitted with a draft, it is submitted at version 1: one submit version with the entries, one audit row saying it saved', async () => {
+    const code = 'xuhui-district';
+    const entries = await required(code, 70);
+    const submitted = await submit(handle.db, unit(code), before(5), address(code), '"v0"', undefined, { draft: { entries } });
+    expect(submitted).toMatchObject({ status: 'submitted', version: 1, late: false, enteredByOffice: false, entries, submittedAt: '2017-10-13T12:00:00+08:00', firstSubmittedAt: '2017-10-13T12:00:00+08:00' });
+    const { items } = await history(handle.db, address(code));
+    expect(items.map((item) => [item.version, item.action, item.status, item.late, item.entries])).toEqual([[1, 'submit', 'submitted', false, entries]]);
+    expect(await auditOf(code)).toEqual([
+      {
+        action: 'report.submit',
+        before: { status: 'not_started', version: 0, entryCount: 0 },
+        after: { status: 'submitted', version: 1, entryCount: 1, saved: true, changedTasks: ['7-1'] },
+      },
+    ]);
+    expect(await getReport(handle.db, address(code))).toEqual(submitted);
+  });
+
+  it('when a returned report is resubmitted with the same entries, keys in another order, no row counts as changed; the first submission and lateness stay', async () => {
+    const code = 'changning-district';
+    const at = address(code);
+    const entries = await required(code, 40);
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries } });
+    await returnReport(handle.db, office, after(1), at, '请补充。');
+    const reordered = entries.map(({ summary, progress, status, taskSeq, measureNo }) => ({ summary, progress, status, taskSeq, measureNo }));
+    const resubmitted = await submit(handle.db, unit(code), after(2), at, '"v2"', undefined, { draft: { entries: reordered } });
+    expect(resubmitted).toMatchObject({ status: 'submitted', version: 3, late: false, firstSubmittedAt: '2017-10-13T12:00:00+08:00', submittedAt: '2017-10-13T19:00:00+08:00', returnReason: '请补充。' });
+    expect((await auditOf(code)).at(-1)).toEqual({
+      action: 'report.submit',
+      before: { status: 'returned', version: 2, entryCount: 1 },
+      after: { status: 'submitted', version: 3, entryCount: 1, saved: true, changedTasks: [] },
+    });
+    const { items } = await history(handle.db, address(code));
+    expect(items.map((item) => [item.action, item.late])).toEqual([['submit', false], ['return', null], ['submit', true]]);
+  });
+
+  it('when the report may not be edited, the save’s 409 comes first; a draft missing a row is the submission’s 422; a stale If-Match is 412; nothing is written', async () => {
+    const code = 'jingan-district';
+    const at = address(code);
+    const entries = await required(code);
+    const incomplete = await failure(submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: [] } }));
+    expect(incomplete.code).toBe('UNPROCESSABLE');
+    expect(incomplete.errors).toEqual([{ path: 'report.entries', message: { en: 'missing measure 7 task 1', zh: '缺少措施 7 任务 1' } }]);
+    expect((await failure(submit(handle.db, unit(code), before(5), at, '"v1"', undefined, { draft: { entries } }))).code).toBe('PRECONDITION_FAILED');
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'not_started', version: 0 });
+    expect(await auditOf(code)).toEqual([]);
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries } });
+    const again = await failure(submit(handle.db, unit(code), before(4), at, undefined, undefined, { draft: { entries } }));
+    expect(again).toMatchObject({ code: 'CONFLICT', text: { en: 'Cannot edit a report that is submitted', zh: '报告已提交，不能修改' } });
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'submitted', version: 1 });
+  });
+
+  it('when the draft is over the size limit, it is 413 before anything is read', async () => {
+    const code = 'minhang-district';
+    const [entry] = await required(code);
+    const big = { ...entry!, summary: 'a'.repeat(ENTRIES_MAX_BYTES) };
+    expect((await failure(submit(handle.db, unit(code), before(5), address(code), undefined, undefined, { draft: { entries: [big] } }))).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await getReport(handle.db, address(code))).toMatchObject({ status: 'not_started', version: 0 });
+  });
+
+  it('when the office submits a paper report with its draft, the report, its version and the audit row say it was entered on the unit’s behalf', async () => {
+    const code = 'jiading-district';
+    const submitted = await submit(handle.db, office, before(5), address(code), undefined, undefined, { draft: { entries: await required(code) } });
+    expect(submitted).toMatchObject({ status: 'submitted', enteredByOffice: true });
+    const { items } = await history(handle.db, address(code));
+    expect(items.map((item) => [item.action, item.enteredByOffice, item.actorEmail])).toEqual([['submit', true, 'anwei@example.gov.cn']]);
+    expect((await auditOf(code))[0]!.after).toMatchObject({ saved: true, enteredByOffice: true });
+  });
+
+  it('when the summary period is submitted with a draft that leaves the narrative out, the stored one is kept and counts as unchanged', async () => {
+    const code = 'songjiang-district';
+    const at = new Date('2019-11-20T02:00:00Z');
+    const narrative = { work: '开展专项整治。', results: '隐患整改率100%。', problems: '基层力量不足。', nextSteps: '健全长效机制。' };
+    const entries = await required(code, 50, 'summary');
+    await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries, narrative });
+    const submitted = await submit(handle.db, unit(code), at, address(code, 'summary'), '"v1"', undefined, { draft: { entries } });
+    expect(submitted).toMatchObject({ status: 'submitted', version: 2, narrative });
+    const rows = await handle.db
+      .select({ after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/summary/${code}`)))
+      .orderBy(auditLog.id);
+    expect(rows.at(-1)!.after).toEqual({ status: 'submitted', version: 2, entryCount: entries.length, saved: true, changedTasks: [], narrativeChanged: false });
+    const quarter = await failure(submit(handle.db, unit(code), before(5), address(code), undefined, undefined, { draft: { entries: await required(code), narrative } }));
+    expect(quarter.errors?.map((error) => error.path)).toEqual(['body.narrative']);
+  });
+
+  it('when saves of one report race, each is decided again on what the other wrote: consecutive versions, each audited against its predecessor', async () => {
+    const code = 'chongming-district';
+    const at = address(code);
+    const saves = await Promise.all([30, 40, 50, 60].map(async (progress) => saveDraft(handle.db, unit(code), before(5), at, { entries: await required(code, progress) })));
+    expect(saves.map((saved) => saved.version).sort()).toEqual([1, 2, 3, 4]);
+    const { items } = await history(handle.db, at);
+    expect(items.map((item) => item.version)).toEqual([1, 2, 3, 4]);
+    expect((await auditOf(code)).map((row) => [row.before?.version, row.after?.version, row.before?.status])).toEqual([
+      [0, 1, 'not_started'],
+      [1, 2, 'draft'],
+      [2, 3, 'draft'],
+      [3, 4, 'draft'],
+    ]);
+  });
+});
