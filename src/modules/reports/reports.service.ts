@@ -3,11 +3,10 @@ import { pendingRow, type PendingRow } from '../../db/pending-rows.js';
 import { auditLog, type ReportEntry, type SummaryNarrative } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { auditRow, type Actor } from '../audit/audit.service.js';
-import { isReportingUnit, loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
 import { formatInZone } from '../periods/deadlines.js';
-import { requirePeriod, requirePeriodRow, type PeriodRow } from '../periods/periods.service.js';
-import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
-import { carriedTasks, taskKey, type CarriedTask } from './carried-tasks.js';
+import { taskKey } from './carried-tasks.js';
+import { changedTasks } from './changed-tasks.js';
+import { keyOf, loadContext, loadForStep, type ReportAddress, type ReportContext } from './report-context.js';
 import * as repository from './reports.repository.js';
 import { ENTRIES_MAX_BYTES } from './reports.schemas.js';
 import { validateEntries } from './entry-rules.js';
@@ -15,52 +14,9 @@ import { attachmentsOfVersions } from '../attachments/attachment-view.js';
 import { assertMatches } from './if-match.js';
 import { assertNarrativeAllowed, missingSections, sameNarrative } from './narrative-rules.js';
 
-export interface ReportAddress {
-  plan: string;
-  period: string;
-  department: string;
-}
-
-interface ReportContext {
-  plan: Plan;
-  period: PeriodRow;
-  department: Department;
-  tasks: CarriedTask[];
-}
+export type { ReportAddress } from './report-context.js';
 
 export { etagOf } from './if-match.js';
-
-async function loadDirectoryAndPlan(db: Queryable, address: ReportAddress) {
-  const [structure, directory] = await Promise.all([loadPlanStructure(db, address.plan), loadDirectory(db)]);
-  return { structure, directory };
-}
-
-function contextOf({ structure, directory }: Awaited<ReturnType<typeof loadDirectoryAndPlan>>, period: PeriodRow, address: ReportAddress): ReportContext {
-  const department = requireDepartment(directory, address.department);
-  if (!isReportingUnit(department)) {
-    throw new AppError('UNPROCESSABLE', { en: `${department.name} is a collective; its member units report for it`, zh: `${department.name} 是集合单位，由其成员单位报送` });
-  }
-  return { plan: structure.plan, period, department, tasks: carriedTasks(structure, directory, department) };
-}
-
-async function loadContext(db: Queryable, address: ReportAddress): Promise<ReportContext> {
-  const loaded = await loadDirectoryAndPlan(db, address);
-  return contextOf(loaded, await requirePeriod(db, loaded.structure.plan, address.period), address);
-}
-
-/** The context and the report as it stands (unlocked), the period and the report in one statement. */
-async function loadForStep(db: Queryable, address: ReportAddress) {
-  const loaded = await loadDirectoryAndPlan(db, address);
-  const { plan } = loaded.structure;
-  const { period, report } = await repository.findPeriodAndReport(db, { planId: plan.id, periodId: address.period, departmentCode: address.department });
-  return { context: contextOf(loaded, requirePeriodRow(plan, address.period, period), address), report };
-}
-
-const keyOf = (context: ReportContext) => ({
-  planId: context.plan.id,
-  periodId: context.period.id,
-  departmentCode: context.department.code,
-});
 
 function view(context: ReportContext, row: repository.ReportRow | undefined) {
   const zone = context.plan.reportingRule.timeZone;
@@ -100,22 +56,6 @@ function assertEntriesSize(entries: ReportEntry[]) {
       zh: `报告填报内容共 ${Math.ceil(bytes / 1024)} KiB，超过上限 ${ENTRIES_MAX_BYTES / 1024} KiB，请精简文字`,
     });
   }
-}
-
-/**
- * JSON with every object's keys sorted: the entries before a save come from jsonb (which orders
- * keys its own way), those after it as the request sent them.
- */
-const canonicalJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))) : item,
-  );
-
-/** Task keys whose entry was added, changed or removed between two versions: what an audit row records of a save. */
-function changedTasks(before: ReportEntry[], after: ReportEntry[]): string[] {
-  const old = new Map(before.map((entry) => [taskKey(entry), canonicalJson(entry)]));
-  const now = new Map(after.map((entry) => [taskKey(entry), canonicalJson(entry)]));
-  return [...new Set([...old.keys(), ...now.keys()])].filter((key) => old.get(key) !== now.get(key));
 }
 
 type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) => {

@@ -1,0 +1,18 @@
+import type { ReportEntry } from '../../db/schema/index.js';
+import { taskKey } from './carried-tasks.js';
+
+/**
+ * JSON with every object's keys sorted: the entries before a save come from jsonb (which orders
+ * keys its own way), those after it as the request sent them.
+ */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))) : item,
+  );
+
+/** Task keys whose entry was added, changed or removed between two versions: what an audit row records of a save. */
+export function changedTasks(before: ReportEntry[], after: ReportEntry[]): string[] {
+  const old = new Map(before.map((entry) => [taskKey(entry), canonicalJson(entry)]));
+  const now = new Map(after.map((entry) => [taskKey(entry), canonicalJson(entry)]));
+  return [...new Set([...old.keys(), ...now.keys()])].filter((key) => old.get(key) !== now.get(key));
+}
