@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/client.js';
 import { auditLog, type ReportEntry } from '../src/db/schema/index.js';
@@ -498,5 +498,26 @@ describe('saving and submitting in one step', () => {
       [2, 3, 'draft'],
       [3, 4, 'draft'],
     ]);
+  });
+});
+
+describe('a step that keeps losing its report to other writes', () => {
+  it('when every write of the report is lost (a trigger drops it, as a concurrent write would win), the step reads and decides again, then gives up with 409 and writes nothing', async () => {
+    const code = 'pudong-district';
+    await handle.db.execute(sql.raw(`
+      create function lose_write() returns trigger language plpgsql as $$ begin return null; end $$;
+      create trigger lose_pudong before insert or update on reports for each row
+        when (new.department_code = '${code}') execute function lose_write();`));
+    try {
+      const error = await failure(saveDraft(handle.db, unit(code), before(5), address(code), { entries: await required(code) }));
+      expect(error).toMatchObject({
+        code: 'CONFLICT',
+        text: { en: 'The report keeps changing under this request; read it again and retry', zh: '报告正被频繁修改，请重新读取后再试' },
+      });
+      expect(await getReport(handle.db, address(code))).toMatchObject({ status: 'not_started', version: 0 });
+      expect(await auditOf(code)).toEqual([]);
+    } finally {
+      await handle.db.execute(sql.raw('drop trigger lose_pudong on reports; drop function lose_write();'));
+    }
   });
 });
