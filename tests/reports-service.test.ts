@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/client.js';
-import { auditLog, type ReportEntry } from '../src/db/schema/index.js';
+import { auditLog, plans, type ReportEntry } from '../src/db/schema/index.js';
+import { lockReport } from '../src/modules/reports/reports.repository.js';
 import { AppError } from '../src/errors.js';
 import type { Actor } from '../src/modules/audit/audit.service.js';
 import { storeUpload } from '../src/modules/attachments/attachments.service.js';
@@ -502,22 +503,70 @@ describe('saving and submitting in one step', () => {
 });
 
 describe('a step that keeps losing its report to other writes', () => {
-  it('when every write of the report is lost (a trigger drops it, as a concurrent write would win), the step reads and decides again, then gives up with 409 and writes nothing', async () => {
-    const code = 'pudong-district';
-    await handle.db.execute(sql.raw(`
+  /** Every write of the unit's report is dropped by a trigger, as if a concurrent write always won. */
+  async function withLostWrites(code: string, run: () => Promise<void>) {
+    await handle.db.execute(
+      sql.raw(`
       create function lose_write() returns trigger language plpgsql as $$ begin return null; end $$;
-      create trigger lose_pudong before insert or update on reports for each row
-        when (new.department_code = '${code}') execute function lose_write();`));
+      create trigger lose_writes before insert or update on reports for each row
+        when (new.department_code = '${code}') execute function lose_write();`),
+    );
     try {
+      await run();
+    } finally {
+      await handle.db.execute(sql.raw('drop trigger lose_writes on reports; drop function lose_write();'));
+    }
+  }
+  const givingUp = { en: 'The report keeps changing under this request; read it again and retry', zh: '报告正被频繁修改，请重新读取后再试' };
+
+  it('when every write of the report is lost, the step reads and decides again, then gives up with 409 and writes nothing', async () => {
+    const code = 'pudong-district';
+    await withLostWrites(code, async () => {
       const error = await failure(saveDraft(handle.db, unit(code), before(5), address(code), { entries: await required(code) }));
-      expect(error).toMatchObject({
-        code: 'CONFLICT',
-        text: { en: 'The report keeps changing under this request; read it again and retry', zh: '报告正被频繁修改，请重新读取后再试' },
-      });
+      expect(error).toMatchObject({ code: 'CONFLICT', text: givingUp });
       expect(await getReport(handle.db, address(code))).toMatchObject({ status: 'not_started', version: 0 });
       expect(await auditOf(code)).toEqual([]);
-    } finally {
-      await handle.db.execute(sql.raw('drop trigger lose_pudong on reports; drop function lose_write();'));
-    }
+    });
+  });
+
+  it('when a review with work for its transaction loses every write, the work never runs and the review gives up with 409', async () => {
+    const code = 'pudong-district';
+    const at = address(code, '2018Q1');
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: await required(code, 50, '2018Q1') } });
+    const seen: string[] = [];
+    await withLostWrites(code, async () => {
+      const error = await failure(accept(handle.db, office, before(4), at, undefined, async (_tx, report) => void seen.push(report.status)));
+      expect(error).toMatchObject({ code: 'CONFLICT', text: givingUp });
+    });
+    expect(seen).toEqual([]);
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'submitted', version: 1 });
+  });
+});
+
+describe('work in a review’s transaction, and rows the step did not write', () => {
+  it('when a return and an accept bring work for their transaction, it runs once each and sees the reviewed report', async () => {
+    const code = 'xuhui-district';
+    const at = address(code, '2017Q4');
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: await required(code, 50, '2017Q4') } });
+    const seen: string[] = [];
+    const work = async (_tx: unknown, report: { status: string; version: number }) => void seen.push(`${report.status} v${report.version}`);
+    expect(await returnReport(handle.db, office, before(4), at, '请补充。', undefined, work)).toMatchObject({ status: 'returned', version: 2 });
+    await submit(handle.db, unit(code), before(3), at);
+    expect(await accept(handle.db, office, before(2), at, undefined, work)).toMatchObject({ status: 'accepted', version: 4 });
+    expect(seen).toEqual(['returned v2', 'accepted v4']);
+  });
+
+  it('when the report’s row exists at version 0 (an attachment’s lock made it), it reads as not_started and the first save writes version 1 over it', async () => {
+    const code = 'changning-district';
+    const at = address(code, '2018Q1');
+    const [plan] = await handle.db.select({ id: plans.id }).from(plans).where(eq(plans.code, 'hazchem-2017'));
+    await handle.db.transaction((tx) => lockReport(tx, { planId: plan!.id, periodId: '2018Q1', departmentCode: code }, before(6)));
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'not_started', version: 0 });
+    expect(await saveDraft(handle.db, unit(code), before(5), at, { entries: await required(code, 50, '2018Q1') })).toMatchObject({ status: 'draft', version: 1 });
+    const [row] = await handle.db
+      .select({ before: auditLog.before })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/2018Q1/${code}`)));
+    expect(row!.before).toEqual({ status: 'not_started', version: 0, entryCount: 0 });
   });
 });
