@@ -20,14 +20,32 @@ export async function findReport(db: Queryable, key: ReportKey): Promise<ReportR
   return row;
 }
 
+/** The row of a report not started (version 0, which reads as not_started): what lockReport creates, what a step starts from when there is no row. */
+export const emptyReport = (key: ReportKey, at: Date): ReportRow => ({
+  id: 0,
+  ...key,
+  status: 'draft',
+  version: 0,
+  entries: [],
+  narrative: null,
+  firstSubmittedAt: null,
+  submittedAt: null,
+  late: null,
+  reviewedAt: null,
+  returnReason: null,
+  enteredByOffice: false,
+  updatedAt: at,
+});
+
 /**
  * Locks the report row for the rest of the transaction, creating an empty one (version 0) first
  * if needed: in one statement, since ON CONFLICT DO UPDATE locks the row it finds.
  */
 export async function lockReport(db: Queryable, key: ReportKey, at: Date): Promise<ReportRow> {
+  const { id: _id, ...empty } = emptyReport(key, at);
   const [row] = await db
     .insert(reports)
-    .values({ ...key, status: 'draft', version: 0, entries: [], updatedAt: at })
+    .values(empty)
     .onConflictDoUpdate({ target: [reports.planId, reports.periodId, reports.departmentCode], set: { version: sql`${reports.version}` } })
     .returning();
   return row!;

@@ -77,23 +77,6 @@ export interface StepWrites {
   inTransaction?: InTransaction | undefined;
 }
 
-/** A report not started has no row yet: it reads as the empty row lockReport would create. */
-const emptyRow = (key: repository.ReportKey, at: Date): repository.ReportRow => ({
-  id: 0,
-  ...key,
-  status: 'draft',
-  version: 0,
-  entries: [],
-  narrative: null,
-  firstSubmittedAt: null,
-  submittedAt: null,
-  late: null,
-  reviewedAt: null,
-  returnReason: null,
-  enteredByOffice: false,
-  updatedAt: at,
-});
-
 /** Rounds a step may lose to other writers of the same report before it gives up (each loss is another write that succeeded). */
 const MAX_ATTEMPTS = 20;
 
@@ -107,7 +90,7 @@ const MAX_ATTEMPTS = 20;
 async function step(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch: string | undefined, transition: Transition, also: StepWrites = {}) {
   for (let attempt = 1; ; attempt += 1) {
     const { context, report } = await loadForStep(db, address);
-    const current = report ?? emptyRow(keyOf(context), at);
+    const current = report ?? repository.emptyReport(keyOf(context), at);
     assertMatches(ifMatch, current.version);
     const { action, changes, reason = null, audited } = transition(context, current, at);
     // A save or submission by the office is a report the unit sent on paper, entered on its behalf;
