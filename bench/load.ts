@@ -82,6 +82,8 @@ export interface Submission {
   path: string;
   token: string;
   body: string;
+  /** Idempotency-Key of the submission, as a client that may retry sends it. */
+  key: string;
 }
 
 export interface WriteResult {
@@ -97,9 +99,9 @@ export interface WriteResult {
 }
 
 /**
- * Distinct (unit, period) reports, each saved (PUT) then submitted (POST .../submit) by `workers`
- * concurrent loops over keep-alive connections until `seconds` have passed or the pairs run out.
- * A submission counts when both answered 200; its latency is PUT start to submit end.
+ * Distinct (unit, period) reports, each saved and submitted in one request (POST .../submit with
+ * the entries, and an Idempotency-Key) by `workers` concurrent loops over keep-alive connections
+ * until `seconds` have passed or the pairs run out. A submission counts when it answered 200.
  */
 export async function runSubmissions(baseUrl: string, queue: Submission[], workers: number, seconds: number): Promise<WriteResult> {
   const latencies: number[] = [];
@@ -116,12 +118,7 @@ export async function runSubmissions(baseUrl: string, queue: Submission[], worke
       const authorization = `Bearer ${item.token}`;
       const begin = performance.now();
       try {
-        const saved = await send(baseUrl, 'PUT', item.path, { authorization }, item.body);
-        if (saved.status !== 200) {
-          fail(`PUT ${item.path}: ${saved.status} ${saved.body}`);
-          continue;
-        }
-        const submitted = await send(baseUrl, 'POST', `${item.path}/submit`, { authorization });
+        const submitted = await send(baseUrl, 'POST', `${item.path}/submit`, { authorization, 'idempotency-key': item.key }, item.body);
         if (submitted.status !== 200) {
           fail(`POST ${item.path}/submit: ${submitted.status} ${submitted.body}`);
           continue;

@@ -5,7 +5,7 @@ import { repoRoot, sizes, smoke, targets } from './config.js';
 import type { DashboardFindings } from './dashboard.js';
 import type { DocumentTiming } from './documents.js';
 import type { DossierFindings } from './dossier.js';
-import type { LoadResult } from './load.js';
+import type { LoadResult, WriteResult } from './load.js';
 import { CEILING, type ConsolidatedFindings, type MeasuresFindings } from './reads.js';
 import type { ReminderFindings } from './reminders.js';
 import { fleetRows, fleetTargets, type FleetFindings } from './fleet.js';
@@ -114,8 +114,13 @@ export function evaluateTargets(results: Results): Target[] {
     });
   }
   if (results.write) {
-    const rate = results.write.submissionsPerSecond;
-    list.push({ name: 'write path (PUT + submit)', goal: `>= ${targets.submissionsPerSecond} submissions/s`, value: `${rate.toFixed(0)}/s`, pass: rate >= targets.submissionsPerSecond });
+    const { submissionsPerSecond: rate, raw, shareOfRaw } = results.write;
+    list.push({
+      name: 'write path (save + submit, one request) vs raw pg',
+      goal: `>= ${targets.writeShareOfRaw * 100}% of raw submissions/s`,
+      value: `${(shareOfRaw * 100).toFixed(0)}% (${rate.toFixed(0)}/s vs ${raw.submissionsPerSecond.toFixed(0)}/s)`,
+      pass: shareOfRaw >= targets.writeShareOfRaw,
+    });
   }
   if (results.reminders) {
     const { seconds, planned, queued } = results.reminders.replan;
@@ -187,14 +192,17 @@ export function renderTable(results: Results): string {
   }
   const w = results.write;
   if (w) {
-    rows.push([
-      'write: PUT draft + POST submit',
-      `${f(w.submissionsPerSecond, 0)} sub/s`,
-      f(w.p50),
-      f(w.p99),
-      '-',
-      `${w.completed} submissions (${w.failed} failed) in ${f(w.seconds)} s, ${sizes.connections} workers${w.exhausted ? ', ran out of pairs' : ''}${w.firstErrors[0] ? `; first error: ${w.firstErrors[0]}` : ''}`,
-    ]);
+    const writeRow = (name: string, run: WriteResult, ratio: string, what: string) =>
+      rows.push([
+        name,
+        `${f(run.submissionsPerSecond, 0)} sub/s`,
+        f(run.p50),
+        f(run.p99),
+        ratio,
+        `${run.completed} submissions (${run.failed} failed) in ${f(run.seconds)} s, ${sizes.connections} ${what}${run.exhausted ? ', ran out of pairs' : ''}${run.firstErrors[0] ? `; first error: ${run.firstErrors[0]}` : ''}`,
+      ]);
+    writeRow('write: raw pg, one statement per submission', w.raw, '-', 'connections');
+    writeRow('write: POST submit with the entries', w, `${f(w.shareOfRaw * 100, 0)}% of raw`, 'workers, Idempotency-Key');
   }
   const r = results.reminders;
   if (r) {

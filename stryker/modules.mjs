@@ -20,7 +20,7 @@ export const modules = {
     tests: ['tests/deadlines.test.ts'],
   },
   'reports-service': {
-    mutate: ['src/modules/reports/reports.service.ts', 'src/modules/reports/if-match.ts'],
+    mutate: ['src/modules/reports/reports.service.ts', 'src/modules/reports/report-context.ts', 'src/modules/reports/changed-tasks.ts', 'src/modules/reports/if-match.ts'],
     tests: ['tests/reports-service.test.ts'],
   },
   rollup: {

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/client.js';
-import { auditLog, type ReportEntry } from '../src/db/schema/index.js';
+import { auditLog, plans, type ReportEntry } from '../src/db/schema/index.js';
+import { lockReport } from '../src/modules/reports/reports.repository.js';
 import { AppError } from '../src/errors.js';
 import type { Actor } from '../src/modules/audit/audit.service.js';
 import { storeUpload } from '../src/modules/attachments/attachments.service.js';
@@ -395,5 +396,177 @@ describe('attachments in the history', () => {
     await accept(handle.db, office, after(1), address(code));
     const { items } = await history(handle.db, address(code));
     expect(items.map((item) => item.attachments)).toEqual([[], [stored], [stored]]);
+  });
+});
+
+describe('saving and submitting in one step', () => {
+  it('when a report not started is submitted with a draft, it is submitted at version 1: one submit version with the entries, one audit row saying it saved', async () => {
+    const code = 'xuhui-district';
+    const entries = await required(code, 70);
+    const submitted = await submit(handle.db, unit(code), before(5), address(code), '"v0"', undefined, { draft: { entries } });
+    expect(submitted).toMatchObject({ status: 'submitted', version: 1, late: false, enteredByOffice: false, entries, submittedAt: '2017-10-13T12:00:00+08:00', firstSubmittedAt: '2017-10-13T12:00:00+08:00' });
+    const { items } = await history(handle.db, address(code));
+    expect(items.map((item) => [item.version, item.action, item.status, item.late, item.entries])).toEqual([[1, 'submit', 'submitted', false, entries]]);
+    expect(await auditOf(code)).toEqual([
+      {
+        action: 'report.submit',
+        before: { status: 'not_started', version: 0, entryCount: 0 },
+        after: { status: 'submitted', version: 1, entryCount: 1, saved: true, changedTasks: ['7-1'] },
+      },
+    ]);
+    expect(await getReport(handle.db, address(code))).toEqual(submitted);
+  });
+
+  it('when a returned report is resubmitted with the same entries, keys in another order, no row counts as changed; the first submission and lateness stay', async () => {
+    const code = 'changning-district';
+    const at = address(code);
+    const entries = await required(code, 40);
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries } });
+    await returnReport(handle.db, office, after(1), at, '请补充。');
+    const reordered = entries.map(({ summary, progress, status, taskSeq, measureNo }) => ({ summary, progress, status, taskSeq, measureNo }));
+    const resubmitted = await submit(handle.db, unit(code), after(2), at, '"v2"', undefined, { draft: { entries: reordered } });
+    expect(resubmitted).toMatchObject({ status: 'submitted', version: 3, late: false, firstSubmittedAt: '2017-10-13T12:00:00+08:00', submittedAt: '2017-10-13T19:00:00+08:00', returnReason: '请补充。' });
+    expect((await auditOf(code)).at(-1)).toEqual({
+      action: 'report.submit',
+      before: { status: 'returned', version: 2, entryCount: 1 },
+      after: { status: 'submitted', version: 3, entryCount: 1, saved: true, changedTasks: [] },
+    });
+    const { items } = await history(handle.db, address(code));
+    expect(items.map((item) => [item.action, item.late])).toEqual([['submit', false], ['return', null], ['submit', true]]);
+  });
+
+  it('when the report may not be edited, the save’s 409 comes first; a draft missing a row is the submission’s 422; a stale If-Match is 412; nothing is written', async () => {
+    const code = 'jingan-district';
+    const at = address(code);
+    const entries = await required(code);
+    const incomplete = await failure(submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: [] } }));
+    expect(incomplete.code).toBe('UNPROCESSABLE');
+    expect(incomplete.errors).toEqual([{ path: 'report.entries', message: { en: 'missing measure 7 task 1', zh: '缺少措施 7 任务 1' } }]);
+    expect((await failure(submit(handle.db, unit(code), before(5), at, '"v1"', undefined, { draft: { entries } }))).code).toBe('PRECONDITION_FAILED');
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'not_started', version: 0 });
+    expect(await auditOf(code)).toEqual([]);
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries } });
+    const again = await failure(submit(handle.db, unit(code), before(4), at, undefined, undefined, { draft: { entries } }));
+    expect(again).toMatchObject({ code: 'CONFLICT', text: { en: 'Cannot edit a report that is submitted', zh: '报告已提交，不能修改' } });
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'submitted', version: 1 });
+  });
+
+  it('when the draft is over the size limit, it is 413 before anything is read', async () => {
+    const code = 'minhang-district';
+    const [entry] = await required(code);
+    const big = { ...entry!, summary: 'a'.repeat(ENTRIES_MAX_BYTES) };
+    expect((await failure(submit(handle.db, unit(code), before(5), address(code), undefined, undefined, { draft: { entries: [big] } }))).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await getReport(handle.db, address(code))).toMatchObject({ status: 'not_started', version: 0 });
+  });
+
+  it('when the office submits a paper report with its draft, the report, its version and the audit row say it was entered on the unit’s behalf', async () => {
+    const code = 'jiading-district';
+    const submitted = await submit(handle.db, office, before(5), address(code), undefined, undefined, { draft: { entries: await required(code) } });
+    expect(submitted).toMatchObject({ status: 'submitted', enteredByOffice: true });
+    const { items } = await history(handle.db, address(code));
+    expect(items.map((item) => [item.action, item.enteredByOffice, item.actorEmail])).toEqual([['submit', true, 'anwei@example.gov.cn']]);
+    expect((await auditOf(code))[0]!.after).toMatchObject({ saved: true, enteredByOffice: true });
+  });
+
+  it('when the summary period is submitted with a draft that leaves the narrative out, the stored one is kept and counts as unchanged', async () => {
+    const code = 'songjiang-district';
+    const at = new Date('2019-11-20T02:00:00Z');
+    const narrative = { work: '开展专项整治。', results: '隐患整改率100%。', problems: '基层力量不足。', nextSteps: '健全长效机制。' };
+    const entries = await required(code, 50, 'summary');
+    await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries, narrative });
+    const submitted = await submit(handle.db, unit(code), at, address(code, 'summary'), '"v1"', undefined, { draft: { entries } });
+    expect(submitted).toMatchObject({ status: 'submitted', version: 2, narrative });
+    const rows = await handle.db
+      .select({ after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/summary/${code}`)))
+      .orderBy(auditLog.id);
+    expect(rows.at(-1)!.after).toEqual({ status: 'submitted', version: 2, entryCount: entries.length, saved: true, changedTasks: [], narrativeChanged: false });
+    const quarter = await failure(submit(handle.db, unit(code), before(5), address(code), undefined, undefined, { draft: { entries: await required(code), narrative } }));
+    expect(quarter.errors?.map((error) => error.path)).toEqual(['body.narrative']);
+  });
+
+  it('when saves of one report race, each is decided again on what the other wrote: consecutive versions, each audited against its predecessor', async () => {
+    const code = 'chongming-district';
+    const at = address(code);
+    const saves = await Promise.all([30, 40, 50, 60].map(async (progress) => saveDraft(handle.db, unit(code), before(5), at, { entries: await required(code, progress) })));
+    expect(saves.map((saved) => saved.version).sort()).toEqual([1, 2, 3, 4]);
+    const { items } = await history(handle.db, at);
+    expect(items.map((item) => item.version)).toEqual([1, 2, 3, 4]);
+    expect((await auditOf(code)).map((row) => [row.before?.version, row.after?.version, row.before?.status])).toEqual([
+      [0, 1, 'not_started'],
+      [1, 2, 'draft'],
+      [2, 3, 'draft'],
+      [3, 4, 'draft'],
+    ]);
+  });
+});
+
+describe('a step that keeps losing its report to other writes', () => {
+  /** Every write of the unit's report is dropped by a trigger, as if a concurrent write always won. */
+  async function withLostWrites(code: string, run: () => Promise<void>) {
+    await handle.db.execute(
+      sql.raw(`
+      create function lose_write() returns trigger language plpgsql as $$ begin return null; end $$;
+      create trigger lose_writes before insert or update on reports for each row
+        when (new.department_code = '${code}') execute function lose_write();`),
+    );
+    try {
+      await run();
+    } finally {
+      await handle.db.execute(sql.raw('drop trigger lose_writes on reports; drop function lose_write();'));
+    }
+  }
+  const givingUp = { en: 'The report keeps changing under this request; read it again and retry', zh: '报告正被频繁修改，请重新读取后再试' };
+
+  it('when every write of the report is lost, the step reads and decides again, then gives up with 409 and writes nothing', async () => {
+    const code = 'pudong-district';
+    await withLostWrites(code, async () => {
+      const error = await failure(saveDraft(handle.db, unit(code), before(5), address(code), { entries: await required(code) }));
+      expect(error).toMatchObject({ code: 'CONFLICT', text: givingUp });
+      expect(await getReport(handle.db, address(code))).toMatchObject({ status: 'not_started', version: 0 });
+      expect(await auditOf(code)).toEqual([]);
+    });
+  });
+
+  it('when a review with work for its transaction loses every write, the work never runs and the review gives up with 409', async () => {
+    const code = 'pudong-district';
+    const at = address(code, '2018Q1');
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: await required(code, 50, '2018Q1') } });
+    const seen: string[] = [];
+    await withLostWrites(code, async () => {
+      const error = await failure(accept(handle.db, office, before(4), at, undefined, async (_tx, report) => void seen.push(report.status)));
+      expect(error).toMatchObject({ code: 'CONFLICT', text: givingUp });
+    });
+    expect(seen).toEqual([]);
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'submitted', version: 1 });
+  });
+});
+
+describe('work in a review’s transaction, and rows the step did not write', () => {
+  it('when a return and an accept bring work for their transaction, it runs once each and sees the reviewed report', async () => {
+    const code = 'xuhui-district';
+    const at = address(code, '2017Q4');
+    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: await required(code, 50, '2017Q4') } });
+    const seen: string[] = [];
+    const work = async (_tx: unknown, report: { status: string; version: number }) => void seen.push(`${report.status} v${report.version}`);
+    expect(await returnReport(handle.db, office, before(4), at, '请补充。', undefined, work)).toMatchObject({ status: 'returned', version: 2 });
+    await submit(handle.db, unit(code), before(3), at);
+    expect(await accept(handle.db, office, before(2), at, undefined, work)).toMatchObject({ status: 'accepted', version: 4 });
+    expect(seen).toEqual(['returned v2', 'accepted v4']);
+  });
+
+  it('when the report’s row exists at version 0 (an attachment’s lock made it), it reads as not_started and the first save writes version 1 over it', async () => {
+    const code = 'changning-district';
+    const at = address(code, '2018Q1');
+    const [plan] = await handle.db.select({ id: plans.id }).from(plans).where(eq(plans.code, 'hazchem-2017'));
+    await handle.db.transaction((tx) => lockReport(tx, { planId: plan!.id, periodId: '2018Q1', departmentCode: code }, before(6)));
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'not_started', version: 0 });
+    expect(await saveDraft(handle.db, unit(code), before(5), at, { entries: await required(code, 50, '2018Q1') })).toMatchObject({ status: 'draft', version: 1 });
+    const [row] = await handle.db
+      .select({ before: auditLog.before })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/2018Q1/${code}`)));
+    expect(row!.before).toEqual({ status: 'not_started', version: 0, entryCount: 0 });
   });
 });

@@ -15,6 +15,7 @@ type Json = Record<string, any>;
 interface Operation {
   security?: unknown[];
   parameters?: Json[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: { anyOf?: Json[] } }> };
   responses: Record<string, Json>;
   'x-response-headers'?: Record<string, readonly string[]>;
 }
@@ -106,6 +107,22 @@ export const problemComponentName = (status: number) => problemTitle(status).rep
  * operation carries, and `security: []` on public operations. Problem responses become shared
  * components, so a status means the same thing everywhere.
  */
+/**
+ * A body schema that admits null is an optional body (Fastify validates a request without one as
+ * null, e.g. a submission without the save's body): `required: false` with the body's schema.
+ */
+function optionalBody(operation: Operation) {
+  const body = operation.requestBody;
+  for (const media of Object.values(body?.content ?? {})) {
+    const branches = media.schema?.anyOf;
+    const nullable = branches?.some((branch) => branch.type === 'null');
+    if (!body || !branches || !nullable) continue;
+    const rest = branches.filter((branch) => branch.type !== 'null');
+    if (rest.length === 1) media.schema = rest[0] as { anyOf?: Json[] };
+    body.required = false;
+  }
+}
+
 export function completeContract<D extends object>(document: D, options: { serverUrl: string }): D {
   const doc = document as D & { paths?: Record<string, Record<string, Operation>>; components?: Json; servers?: unknown };
   const usedResponses = new Set<number>();
@@ -144,6 +161,7 @@ export function completeContract<D extends object>(document: D, options: { serve
         operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/If-None-Match' }];
       }
       if (operation.parameters?.length === 0) delete operation.parameters;
+      optionalBody(operation);
 
       const declared = operation['x-response-headers'] ?? {};
       delete operation['x-response-headers'];

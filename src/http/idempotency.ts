@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from '../db/client.js';
+import { pendingRow, type PendingRow } from '../db/pending-rows.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
 
@@ -11,8 +12,14 @@ export interface Outcome {
   headers: Record<string, string>;
 }
 
-/** Stores the answer of an action inside the action's own transaction. */
-export type Remember = (tx: Queryable, outcome: Outcome) => Promise<void>;
+export interface Remember {
+  /** Stores the answer of an action inside the action's own transaction. */
+  (tx: Queryable, outcome: Outcome): Promise<void>;
+  /** The same as rows for an action that writes in one statement (src/db/pending-rows.ts); none without a key. */
+  rows(outcome: Outcome): PendingRow[];
+}
+
+const forget: Remember = Object.assign(async () => undefined, { rows: () => [] });
 
 /**
  * Honours an `Idempotency-Key` header on a POST action: the first successful answer is stored
@@ -24,7 +31,7 @@ export type Remember = (tx: Queryable, outcome: Outcome) => Promise<void>;
 export async function idempotent(db: Database, request: FastifyRequest, reply: FastifyReply, run: (remember: Remember) => Promise<Outcome>) {
   const key = request.headers['idempotency-key'];
   const tokenId = request.principal?.credentialId;
-  if (typeof key !== 'string' || !tokenId) return send(reply, await run(async () => undefined));
+  if (typeof key !== 'string' || !tokenId) return send(reply, await run(forget));
 
   const requestHash = createHash('sha256').update(fingerprint(request)).digest('hex');
   const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
@@ -39,12 +46,14 @@ export async function idempotent(db: Database, request: FastifyRequest, reply: F
     reply.header('idempotent-replayed', 'true');
     return send(reply, { statusCode: stored.statusCode, body: stored.body, headers: stored.headers });
   }
-  const outcome = await run(async (tx, answer) => {
-    await tx
-      .insert(idempotencyKeys)
-      .values({ tokenId, key, requestHash, statusCode: answer.statusCode, body: answer.body, headers: answer.headers })
-      .onConflictDoNothing();
-  });
+  const values = (answer: Outcome) => ({ tokenId, key, requestHash, statusCode: answer.statusCode, body: answer.body, headers: answer.headers });
+  const remember: Remember = Object.assign(
+    async (tx: Queryable, answer: Outcome) => {
+      await tx.insert(idempotencyKeys).values(values(answer)).onConflictDoNothing();
+    },
+    { rows: (answer: Outcome) => [pendingRow(idempotencyKeys, values(answer), { onConflictDoNothing: true })] },
+  );
+  const outcome = await run(remember);
   return send(reply, outcome);
 }
 

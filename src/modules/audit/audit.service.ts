@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/client.js';
-import { insertAudit } from './audit.repository.js';
+import { insertAudit, type NewAuditRow } from './audit.repository.js';
 import type { AuditAction, AuditEntityType } from './audit.schemas.js';
 import { withoutUserinfo } from './userinfo.js';
 
@@ -26,9 +26,9 @@ export interface AuditEvent {
 
 export type AuditState = Record<string, unknown> | null;
 
-/** Writes the audit row (URLs without userinfo); call it inside the transaction of the write it describes. */
-export function recordAudit(db: Queryable, actor: Actor, at: Date, event: AuditEvent): Promise<void> {
-  return insertAudit(db, {
+/** The audit row of an event (URLs without userinfo). */
+export function auditRow(actor: Actor, at: Date, event: AuditEvent): NewAuditRow {
+  return {
     at,
     actorTokenId: actor.tokenId,
     actorRole: actor.role,
@@ -40,5 +40,10 @@ export function recordAudit(db: Queryable, actor: Actor, at: Date, event: AuditE
     entityId: event.entityId,
     before: withoutUserinfo(event.before ?? null),
     after: withoutUserinfo(event.after ?? null),
-  });
+  };
+}
+
+/** Writes the audit row; call it inside the transaction of the write it describes. */
+export function recordAudit(db: Queryable, actor: Actor, at: Date, event: AuditEvent): Promise<void> {
+  return insertAudit(db, auditRow(actor, at, event));
 }

@@ -42,7 +42,11 @@ export async function listPeriodViews(db: Queryable, planCode: string) {
 }
 
 export async function requirePeriod(db: Queryable, plan: Plan, periodId: string): Promise<PeriodRow> {
-  const period = await repository.findPeriod(db, plan.id, periodId);
+  return requirePeriodRow(plan, periodId, await repository.findPeriod(db, plan.id, periodId));
+}
+
+/** The period as found (read with something else, say), or 404. */
+export function requirePeriodRow(plan: Pick<Plan, 'code'>, periodId: string, period: PeriodRow | undefined): PeriodRow {
   if (!period) throw notFound({ en: `Plan ${plan.code} has no reporting period ${periodId}`, zh: `计划 ${plan.code} 没有报送期 ${periodId}` });
   return period;
 }

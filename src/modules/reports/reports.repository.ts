@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Queryable } from '../../db/client.js';
-import { reports, reportVersions } from '../../db/schema/index.js';
+import { selectRows, type Queryable } from '../../db/client.js';
+import { insertFrom, pendingRow, type PendingRow } from '../../db/pending-rows.js';
+import { reportingPeriods, reports, reportVersions } from '../../db/schema/index.js';
 
 export type ReportRow = typeof reports.$inferSelect;
 export type ReportVersionRow = typeof reportVersions.$inferSelect;
@@ -19,26 +20,86 @@ export async function findReport(db: Queryable, key: ReportKey): Promise<ReportR
   return row;
 }
 
+/** The row of a report not started (version 0, which reads as not_started): what lockReport creates, what a step starts from when there is no row. */
+export const emptyReport = (key: ReportKey, at: Date): ReportRow => ({
+  id: 0,
+  ...key,
+  status: 'draft',
+  version: 0,
+  entries: [],
+  narrative: null,
+  firstSubmittedAt: null,
+  submittedAt: null,
+  late: null,
+  reviewedAt: null,
+  returnReason: null,
+  enteredByOffice: false,
+  updatedAt: at,
+});
+
 /**
  * Locks the report row for the rest of the transaction, creating an empty one (version 0) first
  * if needed: in one statement, since ON CONFLICT DO UPDATE locks the row it finds.
  */
 export async function lockReport(db: Queryable, key: ReportKey, at: Date): Promise<ReportRow> {
+  const { id: _id, ...empty } = emptyReport(key, at);
   const [row] = await db
     .insert(reports)
-    .values({ ...key, status: 'draft', version: 0, entries: [], updatedAt: at })
+    .values(empty)
     .onConflictDoUpdate({ target: [reports.planId, reports.periodId, reports.departmentCode], set: { version: sql`${reports.version}` } })
     .returning();
   return row!;
 }
 
-export async function updateReport(db: Queryable, id: number, changes: Partial<ReportRow>): Promise<ReportRow> {
-  const [row] = await db.update(reports).set(changes).where(eq(reports.id, id)).returning();
-  return row!;
+/** The period and the unit's report of it (undefined: not started), in one statement; no period: both undefined. */
+export async function findPeriodAndReport(db: Queryable, key: ReportKey) {
+  const [row] = await db
+    .select({ period: reportingPeriods, report: reports })
+    .from(reportingPeriods)
+    .leftJoin(reports, and(eq(reports.planId, reportingPeriods.planId), eq(reports.periodId, reportingPeriods.id), eq(reports.departmentCode, key.departmentCode)))
+    .where(and(eq(reportingPeriods.planId, key.planId), eq(reportingPeriods.id, key.periodId)));
+  return { period: row?.period, report: row?.report ?? undefined };
 }
 
-export async function insertVersion(db: Queryable, version: typeof reportVersions.$inferInsert): Promise<void> {
-  await db.insert(reportVersions).values(version);
+/** A version row as the step writes it: its report, status, entries and narrative are the written row's. */
+export type NewReportVersion = Omit<typeof reportVersions.$inferInsert, 'reportId' | 'status' | 'entries' | 'narrative'>;
+
+const written = { id: reports.id, status: reports.status, entries: reports.entries, narrative: reports.narrative };
+
+/**
+ * Writes a workflow step in one statement (a data-modifying CTE, atomic on its own): the report
+ * row, its version row and the `rows` that go with it (audit, remembered answer). An existing
+ * report is updated only if it is still as read (same version and late mark: the columns other
+ * writers change), a new one inserted only if no other write created it, so no lock is held
+ * across round trips. A report changed meanwhile writes nothing and returns undefined: the
+ * caller reads it again.
+ */
+export async function writeStep(
+  db: Queryable,
+  report: { read: Pick<ReportRow, 'id' | 'version' | 'late'>; changes: Partial<ReportRow> } | { insert: typeof reports.$inferInsert },
+  version: NewReportVersion,
+  rows: PendingRow[],
+): Promise<number | undefined> {
+  const row =
+    'read' in report
+      ? db
+          .update(reports)
+          .set(report.changes)
+          .where(and(eq(reports.id, report.read.id), eq(reports.version, report.read.version), sql`${reports.late} is not distinct from ${report.read.late}`))
+          .returning(written)
+      : db.insert(reports).values(report.insert).onConflictDoNothing().returning(written);
+  const source = sql`${sql.identifier('written')}`;
+  // The version row copies what the report row holds from it (RETURNING): the entries cross the wire once.
+  const copied = { reportId: sql`${source}.id`, status: sql`${source}.status`, entries: sql`${source}.entries`, narrative: sql`${source}.narrative` };
+  const inserts = [pendingRow(reportVersions, { ...version, ...copied }), ...rows];
+  const [result] = await selectRows<{ id: number }>(
+    db,
+    sql`with ${source} as (${row.getSQL()}), ${sql.join(
+      inserts.map((insert, index) => sql`${sql.identifier(`insert_${index}`)} as (${insertFrom(insert, source)})`),
+      sql`, `,
+    )} select id from ${source}`,
+  );
+  return result?.id;
 }
 
 export function listVersions(db: Queryable, reportId: number) {

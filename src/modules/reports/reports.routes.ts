@@ -9,6 +9,7 @@ import {
   reportSchema,
   returnBodySchema,
   saveReportBodySchema,
+  submitBodySchema,
   versionSchema,
   writeHeadersSchema,
 } from './reports.schemas.js';
@@ -116,12 +117,12 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
 
   const action = (
     name: 'submit' | 'accept' | 'return',
-    options: { description: string; office: boolean; body?: typeof returnBodySchema },
+    options: { description: string; office: boolean; body?: typeof returnBodySchema | typeof submitBodySchema },
     run: (
       request: { params: service.ReportAddress; headers: { 'if-match'?: string | undefined }; body: unknown },
       actor: ReturnType<typeof actorOf>,
       at: Date,
-      inTransaction: service.InTransaction,
+      remember: { inTransaction: service.InTransaction; rows: NonNullable<service.StepWrites['rows']> },
     ) => Promise<service.ReportView>,
   ) =>
     app.post(
@@ -144,7 +145,12 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
         const outcome = (report: service.ReportView) => ({ statusCode: 200, body: report, headers: withEtag(report) });
         const addressed = { params: addressOf(request), headers: request.headers, body: request.body };
         return idempotent(app.db, request, reply, async (remember) =>
-          outcome(await run(addressed, actorOf(request), app.clock.now(), (tx, report) => remember(tx, outcome(report)))),
+          outcome(
+            await run(addressed, actorOf(request), app.clock.now(), {
+              inTransaction: (tx, report) => remember(tx, outcome(report)),
+              rows: (report) => remember.rows(outcome(report)),
+            }),
+          ),
         );
       },
     );
@@ -153,11 +159,14 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
     'submit',
     {
       description:
-        'From draft or returned. Every required row needs an entry (422 on report.entries), and on the summary period every section of the narrative (422 on report.narrative.work, …). A submission after dueAt is accepted and marked late. Submitted by the office, it is entered on the unit’s behalf and marked enteredByOffice.',
+        'From draft or returned. Every required row needs an entry (422 on report.entries), and on the summary period every section of the narrative (422 on report.narrative.work, …). A submission after dueAt is accepted and marked late. Submitted by the office, it is entered on the unit’s behalf and marked enteredByOffice. ' +
+        'With a body (what the save takes: entries, and on the summary period the narrative), the report is saved and submitted in one step: the save’s rules apply first (so also from not_started), then the submission’s; one version and one audit row (report.submit with saved: true and the changed rows); If-Match is the version before the save.',
       office: false,
+      body: submitBodySchema,
     },
-    async (request, actor, at, inTransaction) => {
-      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match'], inTransaction);
+    async (request, actor, at, { rows }) => {
+      const draft = (request.body as z.infer<typeof submitBodySchema>) ?? undefined;
+      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match'], undefined, { draft, rows });
       // The submission is committed: failing to cancel its reminders now must not turn it into an
       // error (the reminders find the report submitted when they run, and the reconcile cancels them).
       await app.reminders
@@ -188,8 +197,8 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
   action(
     'accept',
     { description: `From submitted (审核通过). ${noticeText}`, office: true },
-    (request, actor, at, inTransaction) =>
-      reviewed(at, inTransaction, (withNotice) => service.accept(app.db, actor, at, request.params, request.headers['if-match'], withNotice)),
+    (request, actor, at, remember) =>
+      reviewed(at, remember.inTransaction, (withNotice) => service.accept(app.db, actor, at, request.params, request.headers['if-match'], withNotice)),
   );
   action(
     'return',
@@ -198,8 +207,8 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
       office: true,
       body: returnBodySchema,
     },
-    (request, actor, at, inTransaction) =>
-      reviewed(at, inTransaction, (withNotice) =>
+    (request, actor, at, remember) =>
+      reviewed(at, remember.inTransaction, (withNotice) =>
         service.returnReport(app.db, actor, at, request.params, (request.body as z.infer<typeof returnBodySchema>).reason, request.headers['if-match'], withNotice),
       ),
   );

@@ -161,6 +161,9 @@ export const versionSchema = z
 
 export const reportParamsSchema = z.object({ plan: planCodeSchema, period: periodIdSchema, department: departmentCodeSchema });
 
+/** A submission may carry the save's body: the report is then saved and submitted in one step. */
+export const submitBodySchema = saveReportBodySchema.nullish();
+
 export const writeHeadersSchema = z.object({
   'if-match': z.string().max(100).optional().describe('The ETag last read; a stale one gets 412'),
 });

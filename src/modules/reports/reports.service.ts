@@ -1,12 +1,12 @@
 import type { Database, Queryable } from '../../db/client.js';
-import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
+import { pendingRow, type PendingRow } from '../../db/pending-rows.js';
+import { auditLog, type ReportEntry, type SummaryNarrative } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { recordAudit, type Actor } from '../audit/audit.service.js';
-import { isReportingUnit, loadDirectory, requireDepartment, type Department } from '../departments/departments.service.js';
+import { auditRow, type Actor } from '../audit/audit.service.js';
 import { formatInZone } from '../periods/deadlines.js';
-import { requirePeriod, type PeriodRow } from '../periods/periods.service.js';
-import { loadPlanStructure, type Plan } from '../plans/plans.service.js';
-import { carriedTasks, taskKey, type CarriedTask } from './carried-tasks.js';
+import { taskKey } from './carried-tasks.js';
+import { changedTasks } from './changed-tasks.js';
+import { keyOf, loadContext, loadForStep, type ReportAddress, type ReportContext } from './report-context.js';
 import * as repository from './reports.repository.js';
 import { ENTRIES_MAX_BYTES } from './reports.schemas.js';
 import { validateEntries } from './entry-rules.js';
@@ -14,36 +14,9 @@ import { attachmentsOfVersions } from '../attachments/attachment-view.js';
 import { assertMatches } from './if-match.js';
 import { assertNarrativeAllowed, missingSections, sameNarrative } from './narrative-rules.js';
 
-export interface ReportAddress {
-  plan: string;
-  period: string;
-  department: string;
-}
-
-interface ReportContext {
-  plan: Plan;
-  period: PeriodRow;
-  department: Department;
-  tasks: CarriedTask[];
-}
+export type { ReportAddress } from './report-context.js';
 
 export { etagOf } from './if-match.js';
-
-async function loadContext(db: Queryable, address: ReportAddress): Promise<ReportContext> {
-  const [structure, directory] = await Promise.all([loadPlanStructure(db, address.plan), loadDirectory(db)]);
-  const period = await requirePeriod(db, structure.plan, address.period);
-  const department = requireDepartment(directory, address.department);
-  if (!isReportingUnit(department)) {
-    throw new AppError('UNPROCESSABLE', { en: `${department.name} is a collective; its member units report for it`, zh: `${department.name} 是集合单位，由其成员单位报送` });
-  }
-  return { plan: structure.plan, period, department, tasks: carriedTasks(structure, directory, department) };
-}
-
-const keyOf = (context: ReportContext) => ({
-  planId: context.plan.id,
-  periodId: context.period.id,
-  departmentCode: context.department.code,
-});
 
 function view(context: ReportContext, row: repository.ReportRow | undefined) {
   const zone = context.plan.reportingRule.timeZone;
@@ -85,13 +58,6 @@ function assertEntriesSize(entries: ReportEntry[]) {
   }
 }
 
-/** Task keys whose entry was added, changed or removed between two versions: what an audit row records of a save. */
-function changedTasks(before: ReportEntry[], after: ReportEntry[]): string[] {
-  const old = new Map(before.map((entry) => [taskKey(entry), JSON.stringify(entry)]));
-  const now = new Map(after.map((entry) => [taskKey(entry), JSON.stringify(entry)]));
-  return [...new Set([...old.keys(), ...now.keys()])].filter((key) => old.get(key) !== now.get(key));
-}
-
 type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) => {
   action: 'save' | 'submit' | 'accept' | 'return';
   changes: Partial<repository.ReportRow>;
@@ -100,54 +66,77 @@ type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) 
   audited?: (before: repository.ReportRow, after: repository.ReportRow) => Record<string, unknown>;
 };
 
-/** Runs one workflow step on the locked report: precondition, change, version row, audit. */
-/** Work to do in the step's transaction once the report is written (e.g. remember the answer). */
+/** Work to do in the step's transaction once the report is written (e.g. the review's notice). */
 export type InTransaction = (tx: Queryable, report: ReportView) => Promise<void>;
 
-async function step(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch: string | undefined, transition: Transition, inTransaction?: InTransaction) {
-  const context = await loadContext(db, address);
-  return db.transaction(async (tx) => {
-    const current = await repository.lockReport(tx, keyOf(context), at);
+/** What a step writes besides the report, its version and its audit row. */
+export interface StepWrites {
+  /** Rows written in the step's own statement (e.g. the answer an Idempotency-Key keeps). */
+  rows?: ((report: ReportView) => PendingRow[]) | undefined;
+  /** Work that needs a transaction around the step's statement. */
+  inTransaction?: InTransaction | undefined;
+}
+
+/** Rounds a step may lose to other writers of the same report before it gives up (each loss is another write that succeeded). */
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Runs one workflow step: read the report, check the precondition (If-Match, the transition's
+ * rules), then write the report, its version row, its audit row and `also`'s rows in one
+ * statement, on condition that the report is still as read; if another write came in between,
+ * read again and decide again, as a lock would have made this step wait and then decide.
+ * The written row is known before it is written, so nothing is read back.
+ */
+async function step(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch: string | undefined, transition: Transition, also: StepWrites = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    const { context, report } = await loadForStep(db, address);
+    const current = report ?? repository.emptyReport(keyOf(context), at);
     assertMatches(ifMatch, current.version);
     const { action, changes, reason = null, audited } = transition(context, current, at);
     // A save or submission by the office is a report the unit sent on paper, entered on its behalf;
     // a later write by the unit itself clears the report's flag (its versions keep theirs).
     const writes = action === 'save' || action === 'submit';
     const onBehalf = writes && (actor.role === 'office' || actor.role === 'admin');
-    const updated = await repository.updateReport(tx, current.id, {
-      ...changes,
-      ...(writes ? { enteredByOffice: onBehalf } : {}),
-      version: current.version + 1,
-      updatedAt: at,
-    });
-    await repository.insertVersion(tx, {
-      reportId: updated.id,
-      version: updated.version,
-      action,
-      status: updated.status,
-      entries: updated.entries,
-      narrative: updated.narrative,
-      late: action === 'submit' ? at > context.period.dueAt : null,
-      reason,
-      actorTokenId: actor.tokenId,
-      actorEmail: actor.email ?? null,
-      enteredByOffice: onBehalf,
-      at,
-    });
+    const written = { ...changes, ...(writes ? { enteredByOffice: onBehalf } : {}), version: current.version + 1, updatedAt: at };
+    const updated: repository.ReportRow = { ...current, ...written };
     // The entries themselves are in the report_versions row numbered `version` (GET …/history);
     // the audit row keeps only what changed, so a save is not stored three times over.
     const summary = (row: repository.ReportRow) => ({ status: row.version === 0 ? 'not_started' : row.status, version: row.version, entryCount: row.entries.length });
-    await recordAudit(tx, actor, at, {
+    const audit = auditRow(actor, at, {
       action: `report.${action}`,
       entityType: 'report',
       entityId: `${address.plan}/${address.period}/${address.department}`,
       before: summary(current),
       after: { ...summary(updated), ...audited?.(current, updated), ...(reason ? { reason } : {}), ...(onBehalf ? { enteredByOffice: true } : {}) },
     });
+    const version: repository.NewReportVersion = {
+      version: updated.version,
+      action,
+      late: action === 'submit' ? at > context.period.dueAt : null,
+      reason,
+      actorTokenId: actor.tokenId,
+      actorEmail: actor.email ?? null,
+      enteredByOffice: onBehalf,
+      at,
+    };
     const result = view(context, updated);
-    await inTransaction?.(tx, result);
-    return result;
-  });
+    const rows = [pendingRow(auditLog, audit), ...(also.rows?.(result) ?? [])];
+    // A report not started is inserted whole; one that exists gets the changed columns only.
+    const { id: _id, ...whole } = updated;
+    const write = (q: Queryable) => repository.writeStep(q, report ? { read: report, changes: written } : { insert: whole }, version, rows);
+    const { inTransaction } = also;
+    const done = inTransaction
+      ? await db.transaction(async (tx) => {
+          const id = await write(tx);
+          if (id !== undefined) await inTransaction(tx, result);
+          return id !== undefined;
+        })
+      : (await write(db)) !== undefined;
+    if (done) return result;
+    if (attempt === MAX_ATTEMPTS) {
+      throw new AppError('CONFLICT', { en: 'The report keeps changing under this request; read it again and retry', zh: '报告正被频繁修改，请重新读取后再试' });
+    }
+  }
 }
 
 const doingZh = { edit: '修改', submit: '提交', accept: '审核通过', return: '退回' } as const;
@@ -166,19 +155,21 @@ export interface Draft {
   narrative?: SummaryNarrative | undefined;
 }
 
-export async function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, { entries, narrative }: Draft, ifMatch?: string) {
-  assertEntriesSize(entries);
-  return step(db, actor, at, address, ifMatch, (context, row) => {
-    requireStatus(row, ['not_started', 'draft', 'returned'], 'edit');
-    assertNarrativeAllowed(context.period, narrative);
-    validateEntries({ ...context, targets: context.period.kind === 'targets' }, entries);
-    // Compared as stored: jsonb orders an object's keys its own way.
-    const audited = (before: repository.ReportRow, after: repository.ReportRow) => ({
-      changedTasks: changedTasks(before.entries, after.entries),
-      ...(context.period.kind === 'summary' ? { narrativeChanged: !sameNarrative(before.narrative, after.narrative) } : {}),
-    });
-    return { action: 'save', changes: { status: 'draft', entries, narrative: narrative ?? row.narrative }, audited };
+/** The save of a draft on the report as it stands: its rules, the change and what the audit row says of it. */
+function saved(context: ReportContext, row: repository.ReportRow, { entries, narrative }: Draft) {
+  requireStatus(row, ['not_started', 'draft', 'returned'], 'edit');
+  assertNarrativeAllowed(context.period, narrative);
+  validateEntries({ ...context, targets: context.period.kind === 'targets' }, entries);
+  const audited = (before: repository.ReportRow, after: repository.ReportRow) => ({
+    changedTasks: changedTasks(before.entries, after.entries),
+    ...(context.period.kind === 'summary' ? { narrativeChanged: !sameNarrative(before.narrative, after.narrative) } : {}),
   });
+  return { changes: { status: 'draft' as const, entries, narrative: narrative ?? row.narrative }, audited };
+}
+
+export async function saveDraft(db: Database, actor: Actor, at: Date, address: ReportAddress, draft: Draft, ifMatch?: string) {
+  assertEntriesSize(draft.entries);
+  return step(db, actor, at, address, ifMatch, (context, row) => ({ action: 'save', ...saved(context, row, draft) }));
 }
 
 /** A submission needs an entry for every required row and, for the summary period, all four sections of its narrative. */
@@ -200,36 +191,46 @@ function assertComplete(context: ReportContext, row: repository.ReportRow) {
   throw new AppError('UNPROCESSABLE', { en: en[0]!.toUpperCase() + en.slice(1), zh: parts.map((part) => part.zh).join('；') }, [...rows, ...(sections?.errors ?? [])]);
 }
 
-export function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction) {
-  return step(db, actor, at, address, ifMatch, (context, row) => {
+/**
+ * Submits the report; with `draft`, saves it first in the same step (one version, one audit row
+ * `report.submit` that also records what the save changed, `saved: true`), under the save's rules.
+ */
+export async function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction, { draft, rows }: { draft?: Draft | undefined; rows?: StepWrites['rows'] } = {}) {
+  if (draft) assertEntriesSize(draft.entries);
+  return step(db, actor, at, address, ifMatch, (context, current) => {
+    const save = draft ? saved(context, current, draft) : undefined;
+    // The report as the save leaves it: a draft one version on.
+    const row = save ? { ...current, ...save.changes, version: current.version + 1 } : current;
     requireStatus(row, ['draft', 'returned'], 'submit');
     assertComplete(context, row);
     const first = row.firstSubmittedAt === null;
     return {
       action: 'submit',
       changes: {
+        ...save?.changes,
         status: 'submitted',
         submittedAt: at,
         firstSubmittedAt: row.firstSubmittedAt ?? at,
         late: first ? at > context.period.dueAt : row.late,
         reviewedAt: null,
       },
+      ...(save ? { audited: (before: repository.ReportRow, after: repository.ReportRow) => ({ saved: true, ...save.audited(before, after) }) } : {}),
     };
-  }, inTransaction);
+  }, { inTransaction, rows });
 }
 
 export function accept(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction) {
   return step(db, actor, at, address, ifMatch, (_context, row) => {
     requireStatus(row, ['submitted'], 'accept');
     return { action: 'accept', changes: { status: 'accepted', reviewedAt: at, returnReason: null } };
-  }, inTransaction);
+  }, { inTransaction });
 }
 
 export function returnReport(db: Database, actor: Actor, at: Date, address: ReportAddress, reason: string, ifMatch?: string, inTransaction?: InTransaction) {
   return step(db, actor, at, address, ifMatch, (_context, row) => {
     requireStatus(row, ['submitted'], 'return');
     return { action: 'return', changes: { status: 'returned', reviewedAt: at, returnReason: reason }, reason };
-  }, inTransaction);
+  }, { inTransaction });
 }
 
 export async function history(db: Queryable, address: ReportAddress) {
