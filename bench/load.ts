@@ -130,17 +130,22 @@ export async function runSubmissions(baseUrl: string, queue: Submission[], worke
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  const stats = latencyStats(latencies);
+  return writeResult({ latencies, failed, started, seconds, queueLeft: queue.length, firstErrors });
+}
+
+/** What a run of submissions measured: its rate over the time it really ran (it stops early when the queue runs out). */
+export function writeResult(run: { latencies: number[]; failed: number; started: number; seconds: number; queueLeft: number; firstErrors: string[] }): WriteResult {
+  const elapsed = (performance.now() - run.started) / 1000;
+  const stats = latencyStats(run.latencies);
   return {
-    submissionsPerSecond: latencies.length / elapsed,
+    submissionsPerSecond: run.latencies.length / elapsed,
     p50: stats.p50,
     p99: stats.p99,
     mean: stats.mean,
-    completed: latencies.length,
-    failed,
+    completed: run.latencies.length,
+    failed: run.failed,
     seconds: elapsed,
-    exhausted: queue.length === 0 && elapsed < seconds,
-    firstErrors,
+    exhausted: run.queueLeft === 0 && elapsed < run.seconds,
+    firstErrors: run.firstErrors,
   };
 }

@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import { databaseUrl, PLAN } from './config.js';
-import { latencyStats, type WriteResult } from './load.js';
+import { writeResult, type WriteResult } from './load.js';
 
 export interface RawSubmission {
   planId: number;
@@ -88,17 +88,5 @@ export async function rawSubmissions(queue: RawSubmission[], workers: number, se
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
-  const elapsed = (performance.now() - started) / 1000;
-  const stats = latencyStats(latencies);
-  return {
-    submissionsPerSecond: latencies.length / elapsed,
-    p50: stats.p50,
-    p99: stats.p99,
-    mean: stats.mean,
-    completed: latencies.length,
-    failed,
-    seconds: elapsed,
-    exhausted: queue.length === 0 && elapsed < seconds,
-    firstErrors,
-  };
+  return writeResult({ latencies, failed, started, seconds, queueLeft: queue.length, firstErrors });
 }
