@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../../db/client.js';
+import { memoEpoch } from '../../db/memo.js';
 import type { ReportEntry } from '../../db/schema/index.js';
 import { loadDirectory, type Directory } from '../departments/departments.service.js';
 import { listSubmittedOpinions } from '../lead/lead.repository.js';
@@ -30,7 +31,7 @@ export async function consolidatedJson(db: Queryable, planCode: string, periodId
   const [phases, light, figures, opinions] = await Promise.all([
     listPhases(db, plan.id),
     loadLightReports(db, plan.id, period.id),
-    earlierFigures(db, structure, directory, earlier.map((before) => before.id), figuresCache),
+    earlierFigures(db, structure, earlier.map((before) => before.id), figuresCache),
     listSubmittedOpinions(db, plan.id, [period.id]),
   ]);
   const result = consolidatePeriod(structure, directory, light);
@@ -46,24 +47,17 @@ export async function consolidatedJson(db: Queryable, planCode: string, periodId
 /** Keeps an earlier period's figures by a key naming everything they are computed from (src/http/keyed-cache.ts). */
 export type FiguresCache = (key: string, compute: () => Promise<EarlierPeriod>) => Promise<EarlierPeriod>;
 
-const objectIds = new WeakMap<object, number>();
-let lastObjectId = 0;
-const idOf = (value: object) => {
-  if (!objectIds.has(value)) objectIds.set(value, (lastObjectId += 1));
-  return objectIds.get(value)!;
-};
-
 /**
  * The earlier periods' figures, each kept by its own reports version: a write to the period read
- * leaves the two before it as they were, so their figures are not summed up again. The structure
- * and directory (memoised objects, replaced when the plan or the units change) are in the key,
- * since which entries count depends on them.
+ * leaves the two before it as they were, so their figures are not summed up again. Which entries
+ * count depends on the 分工表 and the directory, so the memos' epoch (src/db/memo.ts: it moves
+ * whenever they may have changed) is in the key too.
  */
-async function earlierFigures(db: Queryable, structure: PlanStructure, directory: Directory, ids: readonly string[], cache: FiguresCache): Promise<EarlierPeriod[]> {
+async function earlierFigures(db: Queryable, structure: PlanStructure, ids: readonly string[], cache: FiguresCache): Promise<EarlierPeriod[]> {
   const versions = await periodVersions(db, structure.plan.id, ids);
   return Promise.all(
     ids.map((id) =>
-      cache(`${structure.plan.id}|${id}|${versions.get(id)}|${idOf(structure)}|${idOf(directory)}`, async () => (await loadEarlierPeriods(db, structure.plan.id, [id])).get(id)!),
+      cache(`${memoEpoch(db)}|${structure.plan.id}|${id}|${versions.get(id)}`, async () => (await loadEarlierPeriods(db, structure.plan.id, [id])).get(id)!),
     ),
   );
 }

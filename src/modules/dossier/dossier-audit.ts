@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { PassThrough } from 'node:stream';
 import type { Queryable } from '../../db/client.js';
 import { csvPart, type Column } from '../../http/exports.js';
@@ -8,7 +7,7 @@ import type { PeriodRow } from '../periods/periods.service.js';
 import { periodSlices, type DossierScope } from './dossier-scope.js';
 import * as repository from './dossier.repository.js';
 import { actionLabel, ROLE_LABEL } from './labels.js';
-import { DossierAborted, type ZipWriter } from './zip-writer.js';
+import { DossierAborted, drained, type ZipWriter } from './zip-writer.js';
 
 type AuditRow = Awaited<ReturnType<typeof repository.auditOf>>[number];
 
@@ -41,7 +40,7 @@ const COLUMNS: Column<AuditLine>[] = [
 ];
 
 async function write(target: PassThrough, text: string, zip: ZipWriter) {
-  if (!target.write(text)) await Promise.race([once(target, 'drain'), once(target, 'close')]);
+  if (!target.write(text)) await drained(target);
   if (zip.aborted) throw new DossierAborted();
 }
 

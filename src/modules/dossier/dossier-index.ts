@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { PassThrough } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
@@ -17,7 +16,7 @@ import { periodSlices, type DossierScope, type ScopedRow } from './dossier-scope
 import * as repository from './dossier.repository.js';
 import { REPORT_STATUS_LABEL, reviewOf } from './labels.js';
 import type { RowInfo } from './report-docx.js';
-import { DossierAborted, type ZipWriter } from './zip-writer.js';
+import { DossierAborted, drained, type ZipWriter } from './zip-writer.js';
 
 /** One line of 索引.xlsx: a unit's row in a period. */
 interface IndexLine {
@@ -61,7 +60,7 @@ export function scopeText(scope: DossierScope): string {
 
 /** Waits while the archive's reader is behind: exceljs does not wait itself, it would buffer every row. */
 async function caughtUp(target: PassThrough) {
-  if (target.writableNeedDrain) await Promise.race([once(target, 'drain'), once(target, 'close')]);
+  if (target.writableNeedDrain) await drained(target);
   await nextTurn();
 }
 

@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { centralRecordSize, dataDescriptor, dosTime, endOfCentralDirectory, localHeader, writeCentralRecord, type WrittenEntry } from './zip-records.js';
@@ -115,15 +115,7 @@ export class ZipWriter {
     if (this.stopped) throw new DossierAborted();
     this.cursor += bytes.length;
     if (this.out.write(bytes)) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.out.off('drain', done);
-        this.out.off('close', done);
-        resolve();
-      };
-      this.out.on('drain', done);
-      this.out.on('close', done);
-    });
+    await drained(this.out);
     if (this.stopped) throw new DossierAborted();
   }
 
@@ -139,6 +131,23 @@ export class ZipWriter {
     this.slabUsed += size;
     this.entries += 1;
   }
+}
+
+/**
+ * Resolves once `stream` has room again, or is closed (the client went away): the dossier's every
+ * writer waits on this rather than buffering. Both listeners go once either fires, so thousands of
+ * waits leave none behind (events.once would leave the loser attached until the stream closes).
+ */
+export function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }
 
 /** The client went away: the dossier's work stops where it is. */
