@@ -38,7 +38,7 @@ const MiB = 1024 * 1024;
  * storage keeps them (src/modules/attachments/blob-storage.ts): one blob in 256 KiB chunks (the same
  * content is stored once by design), one attachments row per report, part of every version.
  */
-export async function attachFiles(periods: string[]): Promise<number> {
+async function attachFiles(periods: string[]): Promise<number> {
   const content = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(MiB - 9)]);
   const sha256 = createHash('sha256').update(content).digest('hex');
   const blobId = randomUUID();

@@ -297,16 +297,17 @@ describe('the office entering a paper report, and the audit log', () => {
     const code = 'legislative-affairs-office';
     const at = address(code);
     await saveDraft(handle.db, unit(code), before(3), at, { entries: await required(code) });
+    await submit(handle.db, unit(code), before(2), at);
     const seen: string[] = [];
     await expect(
-      submit(handle.db, unit(code), before(2), at, undefined, async (_tx, report) => {
+      returnReport(handle.db, office, before(1), at, '请补充。', undefined, async (_tx, report) => {
         seen.push(`${report.status} v${report.version}`);
         throw new Error('the caller failed');
       }),
     ).rejects.toThrow('the caller failed');
-    expect(await getReport(handle.db, at)).toMatchObject({ status: 'draft', version: 1 });
-    expect(seen).toEqual(['submitted v2']);
-    expect(await auditOf(code)).toHaveLength(1);
+    expect(await getReport(handle.db, at)).toMatchObject({ status: 'submitted', version: 2 });
+    expect(seen).toEqual(['returned v3']);
+    expect(await auditOf(code)).toHaveLength(2);
   });
 });
 
@@ -403,7 +404,7 @@ describe('saving and submitting in one step', () => {
   it('when a report not started is submitted with a draft, it is submitted at version 1: one submit version with the entries, one audit row saying it saved', async () => {
     const code = 'xuhui-district';
     const entries = await required(code, 70);
-    const submitted = await submit(handle.db, unit(code), before(5), address(code), '"v0"', undefined, { draft: { entries } });
+    const submitted = await submit(handle.db, unit(code), before(5), address(code), '"v0"', { draft: { entries } });
     expect(submitted).toMatchObject({ status: 'submitted', version: 1, late: false, enteredByOffice: false, entries, submittedAt: '2017-10-13T12:00:00+08:00', firstSubmittedAt: '2017-10-13T12:00:00+08:00' });
     const { items } = await history(handle.db, address(code));
     expect(items.map((item) => [item.version, item.action, item.status, item.late, item.entries])).toEqual([[1, 'submit', 'submitted', false, entries]]);
@@ -421,10 +422,10 @@ describe('saving and submitting in one step', () => {
     const code = 'changning-district';
     const at = address(code);
     const entries = await required(code, 40);
-    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries } });
+    await submit(handle.db, unit(code), before(5), at, undefined, { draft: { entries } });
     await returnReport(handle.db, office, after(1), at, '请补充。');
     const reordered = entries.map(({ summary, progress, status, taskSeq, measureNo }) => ({ summary, progress, status, taskSeq, measureNo }));
-    const resubmitted = await submit(handle.db, unit(code), after(2), at, '"v2"', undefined, { draft: { entries: reordered } });
+    const resubmitted = await submit(handle.db, unit(code), after(2), at, '"v2"', { draft: { entries: reordered } });
     expect(resubmitted).toMatchObject({ status: 'submitted', version: 3, late: false, firstSubmittedAt: '2017-10-13T12:00:00+08:00', submittedAt: '2017-10-13T19:00:00+08:00', returnReason: '请补充。' });
     expect((await auditOf(code)).at(-1)).toEqual({
       action: 'report.submit',
@@ -439,14 +440,14 @@ describe('saving and submitting in one step', () => {
     const code = 'jingan-district';
     const at = address(code);
     const entries = await required(code);
-    const incomplete = await failure(submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: [] } }));
+    const incomplete = await failure(submit(handle.db, unit(code), before(5), at, undefined, { draft: { entries: [] } }));
     expect(incomplete.code).toBe('UNPROCESSABLE');
     expect(incomplete.errors).toEqual([{ path: 'report.entries', message: { en: 'missing measure 7 task 1', zh: '缺少措施 7 任务 1' } }]);
-    expect((await failure(submit(handle.db, unit(code), before(5), at, '"v1"', undefined, { draft: { entries } }))).code).toBe('PRECONDITION_FAILED');
+    expect((await failure(submit(handle.db, unit(code), before(5), at, '"v1"', { draft: { entries } }))).code).toBe('PRECONDITION_FAILED');
     expect(await getReport(handle.db, at)).toMatchObject({ status: 'not_started', version: 0 });
     expect(await auditOf(code)).toEqual([]);
-    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries } });
-    const again = await failure(submit(handle.db, unit(code), before(4), at, undefined, undefined, { draft: { entries } }));
+    await submit(handle.db, unit(code), before(5), at, undefined, { draft: { entries } });
+    const again = await failure(submit(handle.db, unit(code), before(4), at, undefined, { draft: { entries } }));
     expect(again).toMatchObject({ code: 'CONFLICT', text: { en: 'Cannot edit a report that is submitted', zh: '报告已提交，不能修改' } });
     expect(await getReport(handle.db, at)).toMatchObject({ status: 'submitted', version: 1 });
   });
@@ -455,13 +456,13 @@ describe('saving and submitting in one step', () => {
     const code = 'minhang-district';
     const [entry] = await required(code);
     const big = { ...entry!, summary: 'a'.repeat(ENTRIES_MAX_BYTES) };
-    expect((await failure(submit(handle.db, unit(code), before(5), address(code), undefined, undefined, { draft: { entries: [big] } }))).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await failure(submit(handle.db, unit(code), before(5), address(code), undefined, { draft: { entries: [big] } }))).code).toBe('PAYLOAD_TOO_LARGE');
     expect(await getReport(handle.db, address(code))).toMatchObject({ status: 'not_started', version: 0 });
   });
 
   it('when the office submits a paper report with its draft, the report, its version and the audit row say it was entered on the unit’s behalf', async () => {
     const code = 'jiading-district';
-    const submitted = await submit(handle.db, office, before(5), address(code), undefined, undefined, { draft: { entries: await required(code) } });
+    const submitted = await submit(handle.db, office, before(5), address(code), undefined, { draft: { entries: await required(code) } });
     expect(submitted).toMatchObject({ status: 'submitted', enteredByOffice: true });
     const { items } = await history(handle.db, address(code));
     expect(items.map((item) => [item.action, item.enteredByOffice, item.actorEmail])).toEqual([['submit', true, 'anwei@example.gov.cn']]);
@@ -474,7 +475,7 @@ describe('saving and submitting in one step', () => {
     const narrative = { work: '开展专项整治。', results: '隐患整改率100%。', problems: '基层力量不足。', nextSteps: '健全长效机制。' };
     const entries = await required(code, 50, 'summary');
     await saveDraft(handle.db, unit(code), at, address(code, 'summary'), { entries, narrative });
-    const submitted = await submit(handle.db, unit(code), at, address(code, 'summary'), '"v1"', undefined, { draft: { entries } });
+    const submitted = await submit(handle.db, unit(code), at, address(code, 'summary'), '"v1"', { draft: { entries } });
     expect(submitted).toMatchObject({ status: 'submitted', version: 2, narrative });
     const rows = await handle.db
       .select({ after: auditLog.after })
@@ -482,7 +483,7 @@ describe('saving and submitting in one step', () => {
       .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/summary/${code}`)))
       .orderBy(auditLog.id);
     expect(rows.at(-1)!.after).toEqual({ status: 'submitted', version: 2, entryCount: entries.length, saved: true, changedTasks: [], narrativeChanged: false });
-    const quarter = await failure(submit(handle.db, unit(code), before(5), address(code), undefined, undefined, { draft: { entries: await required(code), narrative } }));
+    const quarter = await failure(submit(handle.db, unit(code), before(5), address(code), undefined, { draft: { entries: await required(code), narrative } }));
     expect(quarter.errors?.map((error) => error.path)).toEqual(['body.narrative']);
   });
 
@@ -532,7 +533,7 @@ describe('a step that keeps losing its report to other writes', () => {
   it('when a review with work for its transaction loses every write, the work never runs and the review gives up with 409', async () => {
     const code = 'pudong-district';
     const at = address(code, '2018Q1');
-    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: await required(code, 50, '2018Q1') } });
+    await submit(handle.db, unit(code), before(5), at, undefined, { draft: { entries: await required(code, 50, '2018Q1') } });
     const seen: string[] = [];
     await withLostWrites(code, async () => {
       const error = await failure(accept(handle.db, office, before(4), at, undefined, async (_tx, report) => void seen.push(report.status)));
@@ -547,7 +548,7 @@ describe('work in a review’s transaction, and rows the step did not write', ()
   it('when a return and an accept bring work for their transaction, it runs once each and sees the reviewed report', async () => {
     const code = 'xuhui-district';
     const at = address(code, '2017Q4');
-    await submit(handle.db, unit(code), before(5), at, undefined, undefined, { draft: { entries: await required(code, 50, '2017Q4') } });
+    await submit(handle.db, unit(code), before(5), at, undefined, { draft: { entries: await required(code, 50, '2017Q4') } });
     const seen: string[] = [];
     const work = async (_tx: unknown, report: { status: string; version: number }) => void seen.push(`${report.status} v${report.version}`);
     expect(await returnReport(handle.db, office, before(4), at, '请补充。', undefined, work)).toMatchObject({ status: 'returned', version: 2 });

@@ -166,7 +166,7 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
     },
     async (request, actor, at, { rows }) => {
       const draft = (request.body as z.infer<typeof submitBodySchema>) ?? undefined;
-      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match'], undefined, { draft, rows });
+      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match'], { draft, rows });
       // The submission is committed: failing to cancel its reminders now must not turn it into an
       // error (the reminders find the report submitted when they run, and the reconcile cancels them).
       await app.reminders

@@ -195,7 +195,7 @@ function assertComplete(context: ReportContext, row: repository.ReportRow) {
  * Submits the report; with `draft`, saves it first in the same step (one version, one audit row
  * `report.submit` that also records what the save changed, `saved: true`), under the save's rules.
  */
-export async function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction, { draft, rows }: { draft?: Draft | undefined; rows?: StepWrites['rows'] } = {}) {
+export async function submit(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, { draft, rows }: { draft?: Draft | undefined; rows?: StepWrites['rows'] } = {}) {
   if (draft) assertEntriesSize(draft.entries);
   return step(db, actor, at, address, ifMatch, (context, current) => {
     const save = draft ? saved(context, current, draft) : undefined;
@@ -216,7 +216,7 @@ export async function submit(db: Database, actor: Actor, at: Date, address: Repo
       },
       ...(save ? { audited: (before: repository.ReportRow, after: repository.ReportRow) => ({ saved: true, ...save.audited(before, after) }) } : {}),
     };
-  }, { inTransaction, rows });
+  }, { rows });
 }
 
 export function accept(db: Database, actor: Actor, at: Date, address: ReportAddress, ifMatch?: string, inTransaction?: InTransaction) {
