@@ -141,9 +141,8 @@ export default fp<AuthOptions>(
     });
 
     async function fromBearer(request: FastifyRequest): Promise<Principal> {
-      const header = request.headers.authorization!;
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const hash = match ? hashToken(match[1]!) : undefined;
+      const presented = bearerToken(request);
+      const hash = presented ? hashToken(presented) : undefined;
       const cached = hash ? principals.get(hash) : undefined;
       if (cached) return cached;
       const clearedBefore = cleared;
@@ -152,7 +151,7 @@ export default fp<AuthOptions>(
         // Counted only now that the token failed: a valid one is never refused for others' failures.
         await app.recordAuthFailure(request);
         throw unauthorized(
-          match
+          presented
             ? { en: 'The token is unknown or revoked', zh: '令牌无效或已撤销' }
             : { en: 'The Authorization header must be "Bearer <token>"', zh: 'Authorization 请求头须为 "Bearer <令牌>"' },
         );
@@ -203,6 +202,9 @@ export default fp<AuthOptions>(
   },
   { name: 'auth', dependencies: ['database', 'change-feed', 'hardening', 'clock'] },
 );
+
+/** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or undefined. */
+export const bearerToken = (request: FastifyRequest): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /**
  * The rest of a write's log lines (its completion line included) say who wrote and for which unit:

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { bearerToken } from './auth.js';
 import { createReminderScheduler, type ReminderScheduler } from '../modules/reminders/scheduler.js';
 
 declare module 'fastify' {
@@ -44,9 +45,9 @@ export default fp<{ queue: Queue | undefined; officeEmail: string | null }>(
 );
 
 function bearerOrBasicPassword(request: FastifyRequest): string | undefined {
+  const bearer = bearerToken(request);
+  if (bearer) return bearer;
   const header = request.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
-  if (bearer) return bearer[1];
   const basic = /^Basic\s+(\S+)$/i.exec(header);
   if (!basic) return undefined;
   const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');

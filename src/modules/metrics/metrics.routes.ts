@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { problemResponses } from '../../http/problem.js';
+import { bearerToken } from '../../plugins/auth.js';
 
 /** prom-client's text exposition format (Registry.contentType). */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -15,8 +15,6 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Compares digests of equal length, so the time taken says nothing about the token's length or prefix. */
 const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
-
-const presentedToken = (request: FastifyRequest) => /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 
 /**
  * GET /metrics for Prometheus, behind METRICS_TOKEN (a bearer secret of its own, compared in
@@ -32,7 +30,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ token: string | undefined }>
         if (token === undefined) {
           throw new AppError('NOT_FOUND', { en: 'Metrics are not exposed: METRICS_TOKEN is not set', zh: '未开放监控指标(未设置 METRICS_TOKEN)' });
         }
-        const given = presentedToken(request);
+        const given = bearerToken(request);
         if (given !== undefined && sameSecret(given, token)) return;
         await app.recordAuthFailure(request);
         throw new AppError('UNAUTHORIZED', {
