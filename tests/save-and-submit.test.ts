@@ -170,15 +170,15 @@ describe('round trips and racing writers', () => {
     return sent;
   }
 
-  it('when a unit saves and submits in one request with an Idempotency-Key, it costs four statements: the key, the report, one write, the reminders', async () => {
+  it('when a unit saves and submits in one request with an Idempotency-Key, it costs two statements: the report as it stands, and one write that also cancels its reminders and keeps the answer', async () => {
     const code = 'jinshan-district';
     const entries = await entriesOf(code, '2017Q4');
     const sent = await statementsOf(async () => {
       const response = await inject('POST', `${reportUrl(code, '2017Q4')}/submit`, code, { entries }, { 'idempotency-key': 'round-trips' });
       expect(response.statusCode, response.body).toBe(200);
     });
-    expect(sent.map((text) => text.split(/\s+/)[0])).toEqual(['select', 'select', 'with', 'update']);
-    expect(sent[2]).toMatch(/insert into "report_versions".*insert into "audit_log".*insert into "idempotency_keys"/s);
+    expect(sent.map((text) => text.split(/\s+/)[0])).toEqual(['select', 'with']);
+    expect(sent[1]).toMatch(/insert into "report_versions".*insert into "audit_log".*update reminders.*insert into "idempotency_keys"/s);
   });
 
   it('when a save runs, it costs two statements: the report as it stands, and one write', async () => {
@@ -206,6 +206,45 @@ describe('round trips and racing writers', () => {
     const entries = await entriesOf(code, '2017Q4');
     const tries = await Promise.all(Array.from({ length: 5 }, () => inject('POST', `${reportUrl(code, '2017Q4')}/submit`, code, { entries }, { 'if-match': '"v0"' })));
     expect(tries.map((response) => response.statusCode).sort()).toEqual([200, 412, 412, 412, 412]);
+    expect((await historyOf(code, '2017Q4')).items).toHaveLength(1);
+  });
+});
+
+describe('an Idempotency-Key is looked up only when the step fails', () => {
+  it('when a unit reuses a key on another report whose step would succeed, it is 422 and that report is not written', async () => {
+    const code = 'education';
+    const key = { 'idempotency-key': 'reused-on-another-period' };
+    expect((await inject('POST', `${reportUrl(code)}/submit`, code, { entries: await entriesOf(code) }, key)).statusCode).toBe(200);
+    const other = await inject('POST', `${reportUrl(code, '2017Q4')}/submit`, code, { entries: await entriesOf(code, '2017Q4') }, key);
+    expect(other.statusCode, other.body).toBe(422);
+    expect(other.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await inject('GET', reportUrl(code, '2017Q4'), code)).json()).toMatchObject({ status: 'not_started', version: 0 });
+    expect(await auditOf(code, '2017Q4')).toEqual([]);
+  });
+
+  it('when the office returned the report and the unit’s first submission is retried, the first answer is replayed and nothing is written', async () => {
+    const code = 'transport';
+    const entries = await entriesOf(code, '2017Q4');
+    const key = { 'idempotency-key': 'retried-after-return' };
+    const first = await inject('POST', `${reportUrl(code, '2017Q4')}/submit`, code, { entries }, key);
+    expect(first.statusCode, first.body).toBe(200);
+    expect((await inject('POST', `${reportUrl(code, '2017Q4')}/return`, 'office', { reason: '请补充。' })).statusCode).toBe(200);
+    const retry = await inject('POST', `${reportUrl(code, '2017Q4')}/submit`, code, { entries }, key);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    expect((await inject('GET', reportUrl(code, '2017Q4'), code)).json()).toMatchObject({ status: 'returned', version: 2 });
+    expect((await historyOf(code, '2017Q4')).items.map((item: { action: string }) => item.action)).toEqual(['submit', 'return']);
+  });
+
+  it('when the same request arrives twice at once, one submission is written and the other answer is its replay', async () => {
+    const code = 'putuo-district';
+    const entries = await entriesOf(code, '2017Q4');
+    const key = { 'idempotency-key': 'sent-twice-at-once' };
+    const both = await Promise.all([0, 1].map(() => inject('POST', `${reportUrl(code, '2017Q4')}/submit`, code, { entries }, key)));
+    expect(both.map((response) => response.statusCode)).toEqual([200, 200]);
+    expect(both.map((response) => response.headers['idempotent-replayed'] ?? 'first').sort()).toEqual(['first', 'true']);
+    expect(both[0]!.json()).toEqual(both[1]!.json());
     expect((await historyOf(code, '2017Q4')).items).toHaveLength(1);
   });
 });

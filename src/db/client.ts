@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT, PgSession } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -223,5 +223,26 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 /** Runs raw SQL on either driver; both return their rows under `rows`. */
 export async function selectRows<Row = Record<string, unknown>>(db: Queryable, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as { rows: Row[] };
+  return result.rows;
+}
+
+/** Distinct statement texts run by name; past this, further texts run unnamed (parsed each time). */
+const MAX_NAMED_STATEMENTS = 200;
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs SQL text with `$n` parameters (src/db/pending-rows.ts StatementParams) on either driver,
+ * through drizzle's session as `db.execute` does, but named: node-postgres then prepares it once
+ * per connection and Postgres skips parsing it again. For the few fixed shapes of a hot path
+ * (reports.repository.ts writeStep); everything else goes through drizzle's query builder.
+ */
+export async function runStatement<Row = Record<string, unknown>>(db: Queryable, text: string, values: unknown[]): Promise<Row[]> {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `hazchem_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  const { session } = db as unknown as { session: PgSession };
+  const result = (await session.prepareQuery({ sql: text, params: values }, undefined, name, false).execute()) as { rows: Row[] };
   return result.rows;
 }

@@ -1,36 +1,63 @@
-import { getTableColumns, sql, SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
 
 /**
- * A row to insert with a write whose outcome decides it: the report's version and audit rows, the
- * answer an Idempotency-Key keeps. The writer inserts it in its own statement (a data-modifying
- * CTE), so the row costs no round trip of its own and exists exactly when the write happened.
+ * The parameters of one statement being written: each value becomes `$n::type`, in order. Cast,
+ * because in a SELECT list Postgres cannot infer a parameter's type from the target column as it
+ * does for VALUES. The hot write path (reports.repository.ts writeStep) writes its statement as
+ * text with these rather than through drizzle's query builder, which cost more CPU per request
+ * than everything else the request does (see docs/write-path.md).
  */
-export interface PendingRow<T extends Table = Table> {
-  table: T;
-  /** Column values by property name (as in `$inferInsert`); an SQL value is used as it is (e.g. the written row's id). */
-  values: { [K in keyof T['$inferInsert']]?: T['$inferInsert'][K] | SQL };
-  onConflictDoNothing?: boolean;
+export class StatementParams {
+  readonly values: unknown[] = [];
+
+  /** `$n::type` for a value already in the driver's form. */
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+
+  /** `$n::type` for a value of the column, mapped to the driver's form as drizzle maps it (JSON text, ISO instants, …). */
+  column(column: Column, value: unknown): string {
+    return this.add(value === null || value === undefined ? null : column.mapToDriverValue(value), column.getSQLType());
+  }
 }
 
-export const pendingRow = <T extends Table>(table: T, values: PendingRow<T>['values'], options: { onConflictDoNothing?: boolean } = {}): PendingRow =>
-  ({ table, values, ...options }) as unknown as PendingRow;
+export const quoted = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+
+/**
+ * Work to do with a write whose outcome decides it: the report's version and audit rows, the
+ * answer an Idempotency-Key keeps, the reminders a submission cancels. The writer puts it in its
+ * own statement as a data-modifying CTE over `source` (the written row, or none), so it costs no
+ * round trip of its own and happens exactly when the write happened. Returns the CTE's body.
+ */
+export type PendingWrite = (params: StatementParams, source: string) => string;
 
 /**
  * `insert into <table> (<columns>) select <values> from <source>`: one row per row of `source`
- * (none when the write it depends on did not happen). Parameters are cast to their column's type:
- * in a SELECT list Postgres cannot infer it from the target column, as it does for VALUES.
+ * (none when the write it depends on did not happen). Values are by property name, as in
+ * `$inferInsert`; `fromSource` names properties whose value is a column of `source` instead (the
+ * written report's id, say).
  */
-export function insertFrom(row: PendingRow, source: SQL): SQL {
-  const columns = getTableColumns(row.table);
-  const names: SQL[] = [];
-  const values: SQL[] = [];
-  for (const [property, value] of Object.entries(row.values)) {
-    if (value === undefined) continue;
-    const column = columns[property];
-    if (!column) throw new Error(`${property} is not a column of the pending row's table`);
-    names.push(sql`${sql.identifier(column.name)}`);
-    if (value instanceof SQL) values.push(value);
-    else values.push(sql`${value === null ? null : column.mapToDriverValue(value)}::${sql.raw(column.getSQLType())}`);
-  }
-  return sql`insert into ${row.table} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} from ${source}${row.onConflictDoNothing ? sql` on conflict do nothing` : sql``}`;
+export function pendingRow<T extends Table>(
+  table: T,
+  values: { [K in keyof T['$inferInsert']]?: T['$inferInsert'][K] },
+  options: { onConflictDoNothing?: boolean; fromSource?: { [K in keyof T['$inferInsert']]?: string } } = {},
+): PendingWrite {
+  return (params, source) => {
+    const columns = getTableColumns(table) as Record<string, Column>;
+    const names: string[] = [];
+    const selected: string[] = [];
+    const put = (property: string, value: (column: Column) => string) => {
+      const column = columns[property];
+      if (!column) throw new Error(`${property} is not a column of ${getTableName(table)}`);
+      names.push(quoted(column.name));
+      selected.push(value(column));
+    };
+    for (const [property, value] of Object.entries(values)) {
+      if (value !== undefined && !(property in (options.fromSource ?? {}))) put(property, (column) => params.column(column, value));
+    }
+    for (const [property, from] of Object.entries(options.fromSource ?? {})) put(property, () => `${source}.${quoted(from as string)}`);
+    const conflict = options.onConflictDoNothing ? ' on conflict do nothing' : '';
+    return `insert into ${quoted(getTableName(table))} (${names.join(', ')}) select ${selected.join(', ')} from ${source}${conflict}`;
+  };
 }

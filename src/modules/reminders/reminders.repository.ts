@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
+import { quoted, type PendingWrite } from '../../db/pending-rows.js';
 import { departmentWebhooks, notifications, reminderPolicies, reminders } from '../../db/schema/index.js';
 
 export type ReminderRow = typeof reminders.$inferSelect;
@@ -69,13 +70,21 @@ export async function cancel(db: Queryable, ids: number[], at: Date): Promise<vo
   await db.update(reminders).set({ status: 'cancelled', cancelledAt: at, updatedAt: at }).where(and(inArray(reminders.id, ids), eq(reminders.status, 'planned')));
 }
 
-/** Cancels the planned reminders of one unit for one period (it has submitted). */
-export async function cancelPlannedOf(db: Queryable, scope: Required<ReminderScope>, at: Date): Promise<void> {
-  await db
-    .update(reminders)
-    .set({ status: 'cancelled', cancelledAt: at, updatedAt: at })
-    .where(and(eq(reminders.status, 'planned'), inScope(scope)));
-}
+/**
+ * Cancels the planned reminders of one unit for one period when it submits: in the submission's
+ * own statement (src/db/pending-rows.ts), so a submitted report never has a reminder left planned
+ * and the submission costs no round trip for it. `source` is the written report (none: nothing).
+ */
+export const cancelPlannedWith =
+  (scope: Required<ReminderScope>, at: Date): PendingWrite =>
+  (params, source) => {
+    const column = (property: keyof typeof reminders.$inferSelect) => quoted(reminders[property].name);
+    const instant = params.column(reminders.cancelledAt, at);
+    return `update reminders set ${column('status')} = 'cancelled', ${column('cancelledAt')} = ${instant}, ${column('updatedAt')} = ${instant}
+      where ${column('status')} = 'planned' and ${column('planId')} = ${params.column(reminders.planId, scope.planId)}
+      and ${column('periodId')} = ${params.column(reminders.periodId, scope.periodId)} and ${column('departmentCode')} = ${params.column(reminders.departmentCode, scope.departmentCode)}
+      and exists (select from ${source})`;
+  };
 
 /**
  * Claims a due reminder for delivery in one statement: `planned`, or `sending` under a lease that

@@ -5,17 +5,11 @@ import type { Clock } from '../../plugins/clock.js';
 import { listPlans } from '../plans/plans.repository.js';
 import { planReminders, type PlanScope } from './planner.js';
 import { DELIVER_JOB, deliverJobId, deliverJobOptions, type DeliverPayload } from './reminders.jobs.js';
-import { cancelPlannedOf, releaseExpiredLeases, type PlannedReminder } from './reminders.repository.js';
-import { loadPlanStructure } from '../plans/plans.service.js';
+import { releaseExpiredLeases, type PlannedReminder } from './reminders.repository.js';
 
 export interface ReminderScheduler {
   /** Re-plans the reminders in scope in Postgres, then makes sure a job exists for each planned one. */
   replan(scope: PlanScope): Promise<void>;
-  /**
-   * A unit submitted: its planned reminders for the period are cancelled. Their jobs find them
-   * cancelled and do nothing; the next reconcile removes them.
-   */
-  submitted(scope: { plan: string; periodId: string; departmentCode: string }): Promise<void>;
   /** Makes sure a job exists for each of these planned reminders (errors when Redis is away). */
   enqueue(rows: Pick<PlannedReminder, 'id' | 'sendAt'>[]): Promise<void>;
   /** Expired delivery leases released, every plan re-planned, missing jobs added, jobs of reminders no longer planned removed. */
@@ -48,11 +42,6 @@ export function createReminderScheduler(deps: SchedulerDeps): ReminderScheduler 
 
   return {
     enqueue,
-
-    async submitted({ plan, periodId, departmentCode }) {
-      const { plan: row } = await loadPlanStructure(deps.db, plan);
-      await cancelPlannedOf(deps.db, { planId: row.id, periodId, departmentCode }, deps.clock.now());
-    },
 
     async replan(scope) {
       const planned = await planReminders(deps.db, deps.clock, deps.officeEmail, scope);

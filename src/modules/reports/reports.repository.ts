@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { selectRows, type Queryable } from '../../db/client.js';
-import { insertFrom, pendingRow, type PendingRow } from '../../db/pending-rows.js';
+import { and, asc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
+import { runStatement, type Queryable } from '../../db/client.js';
+import { pendingRow, quoted, StatementParams, type PendingWrite } from '../../db/pending-rows.js';
 import { reportingPeriods, reports, reportVersions } from '../../db/schema/index.js';
 
 export type ReportRow = typeof reports.$inferSelect;
@@ -51,54 +51,60 @@ export async function lockReport(db: Queryable, key: ReportKey, at: Date): Promi
   return row!;
 }
 
-/** The period and the unit's report of it (undefined: not started), in one statement; no period: both undefined. */
-export async function findPeriodAndReport(db: Queryable, key: ReportKey) {
-  const [row] = await db
+/** The step's read, prepared once per database handle (drizzle's prepared query: built once, run by name). */
+const stepReads = new WeakMap<Queryable, ReturnType<typeof prepareStepRead>>();
+const prepareStepRead = (db: Queryable) =>
+  db
     .select({ period: reportingPeriods, report: reports })
     .from(reportingPeriods)
-    .leftJoin(reports, and(eq(reports.planId, reportingPeriods.planId), eq(reports.periodId, reportingPeriods.id), eq(reports.departmentCode, key.departmentCode)))
-    .where(and(eq(reportingPeriods.planId, key.planId), eq(reportingPeriods.id, key.periodId)));
+    .leftJoin(
+      reports,
+      and(eq(reports.planId, reportingPeriods.planId), eq(reports.periodId, reportingPeriods.id), eq(reports.departmentCode, sql.placeholder('departmentCode'))),
+    )
+    .where(and(eq(reportingPeriods.planId, sql.placeholder('planId')), eq(reportingPeriods.id, sql.placeholder('periodId'))))
+    .prepare('report_step_read');
+
+/** The period and the unit's report of it (undefined: not started), in one statement; no period: both undefined. */
+export async function findPeriodAndReport(db: Queryable, key: ReportKey) {
+  let read = stepReads.get(db);
+  if (!read) stepReads.set(db, (read = prepareStepRead(db)));
+  const [row] = await read.execute({ ...key });
   return { period: row?.period, report: row?.report ?? undefined };
 }
 
 /** A version row as the step writes it: its report, status, entries and narrative are the written row's. */
 export type NewReportVersion = Omit<typeof reportVersions.$inferInsert, 'reportId' | 'status' | 'entries' | 'narrative'>;
 
-const written = { id: reports.id, status: reports.status, entries: reports.entries, narrative: reports.narrative };
+/** The version row of a step: what it copies from the written report row (RETURNING) crosses the wire once. */
+export const versionRow = (version: NewReportVersion): PendingWrite =>
+  pendingRow(reportVersions, version, { fromSource: { reportId: 'id', status: 'status', entries: 'entries', narrative: 'narrative' } });
+
+const KEY_COLUMNS = new Set<string>(['planId', 'periodId', 'departmentCode']);
+const written = Object.entries(getTableColumns(reports)).filter(([property]) => property !== 'id');
+const writtenNames = written.map(([, column]) => quoted(column.name));
+const updatedOnConflict = written
+  .filter(([property]) => !KEY_COLUMNS.has(property))
+  .map(([, column]) => `${quoted(column.name)} = excluded.${quoted(column.name)}`)
+  .join(', ');
 
 /**
  * Writes a workflow step in one statement (a data-modifying CTE, atomic on its own): the report
- * row, its version row and the `rows` that go with it (audit, remembered answer). An existing
- * report is updated only if it is still as read (same version and late mark: the columns other
- * writers change), a new one inserted only if no other write created it, so no lock is held
- * across round trips. A report changed meanwhile writes nothing and returns undefined: the
- * caller reads it again.
+ * row as it is after the step, and the `writes` that go with it (version, audit, remembered
+ * answer, …). The row is written only if it is still as read (`read`: same version and late mark,
+ * the columns other writers change; version 0 for a report not started, whether or not its empty
+ * row exists), so no lock is held across round trips. A report changed meanwhile writes nothing
+ * and returns undefined: the caller reads it again. The statement is text with parameters, run by
+ * name (src/db/client.ts runStatement): the same few shapes on every request.
  */
-export async function writeStep(
-  db: Queryable,
-  report: { read: Pick<ReportRow, 'id' | 'version' | 'late'>; changes: Partial<ReportRow> } | { insert: typeof reports.$inferInsert },
-  version: NewReportVersion,
-  rows: PendingRow[],
-): Promise<number | undefined> {
-  const row =
-    'read' in report
-      ? db
-          .update(reports)
-          .set(report.changes)
-          .where(and(eq(reports.id, report.read.id), eq(reports.version, report.read.version), sql`${reports.late} is not distinct from ${report.read.late}`))
-          .returning(written)
-      : db.insert(reports).values(report.insert).onConflictDoNothing().returning(written);
-  const source = sql`${sql.identifier('written')}`;
-  // The version row copies what the report row holds from it (RETURNING): the entries cross the wire once.
-  const copied = { reportId: sql`${source}.id`, status: sql`${source}.status`, entries: sql`${source}.entries`, narrative: sql`${source}.narrative` };
-  const inserts = [pendingRow(reportVersions, { ...version, ...copied }), ...rows];
-  const [result] = await selectRows<{ id: number }>(
-    db,
-    sql`with ${source} as (${row.getSQL()}), ${sql.join(
-      inserts.map((insert, index) => sql`${sql.identifier(`insert_${index}`)} as (${insertFrom(insert, source)})`),
-      sql`, `,
-    )} select id from ${source}`,
-  );
+export async function writeStep(db: Queryable, row: ReportRow, read: Pick<ReportRow, 'version' | 'late'>, writes: PendingWrite[]): Promise<number | undefined> {
+  const params = new StatementParams();
+  const values = written.map(([property, column]) => params.column(column, row[property as keyof ReportRow]));
+  const report = `insert into reports as stored (${writtenNames.join(', ')}) values (${values.join(', ')})
+    on conflict (plan_id, period_id, department_code) do update set ${updatedOnConflict}
+    where stored.version = ${params.add(read.version, 'integer')} and stored.late is not distinct from ${params.add(read.late, 'boolean')}
+    returning id, status, entries, narrative`;
+  const also = writes.map((write, index) => `, write_${index} as (${write(params, 'written')})`).join('');
+  const [result] = await runStatement<{ id: number }>(db, `with written as (${report})${also} select id from written`, params.values);
   return result?.id;
 }
 

@@ -166,13 +166,9 @@ export function registerReportOperations<P extends z.ZodType>(app: ZodApp, resou
     },
     async (request, actor, at, { rows }) => {
       const draft = (request.body as z.infer<typeof submitBodySchema>) ?? undefined;
-      const report = await service.submit(app.db, actor, at, request.params, request.headers['if-match'], { draft, rows });
-      // The submission is committed: failing to cancel its reminders now must not turn it into an
-      // error (the reminders find the report submitted when they run, and the reconcile cancels them).
-      await app.reminders
-        .submitted({ plan: report.plan, periodId: report.period, departmentCode: report.department.code })
-        .catch((error: Error) => app.log.warn({ err: error }, 'reminders of a submitted report not cancelled yet'));
-      return report;
+      // The unit's reminders of the period are cancelled in the submission's own statement; their
+      // jobs find them cancelled and do nothing, and the next reconcile removes them.
+      return service.submit(app.db, actor, at, request.params, request.headers['if-match'], { draft, rows });
     },
   );
 

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../db/client.js';
-import { pendingRow, type PendingRow } from '../../db/pending-rows.js';
+import { pendingRow, type PendingWrite } from '../../db/pending-rows.js';
 import { auditLog, type ReportEntry, type SummaryNarrative } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { auditRow, type Actor } from '../audit/audit.service.js';
@@ -12,6 +12,7 @@ import { ENTRIES_MAX_BYTES } from './reports.schemas.js';
 import { validateEntries } from './entry-rules.js';
 import { attachmentsOfVersions } from '../attachments/attachment-view.js';
 import { assertMatches } from './if-match.js';
+import { cancelPlannedWith } from '../reminders/reminders.repository.js';
 import { assertNarrativeAllowed, missingSections, sameNarrative } from './narrative-rules.js';
 
 export type { ReportAddress } from './report-context.js';
@@ -64,6 +65,8 @@ type Transition = (context: ReportContext, row: repository.ReportRow, at: Date) 
   reason?: string | null;
   /** What the audit row adds about the change, from the row before and after it (a save: which rows, whether the narrative changed). */
   audited?: (before: repository.ReportRow, after: repository.ReportRow) => Record<string, unknown>;
+  /** What else the step's statement does if it writes (a submission: cancel the unit's reminders of the period). */
+  writes?: PendingWrite[];
 };
 
 /** Work to do in the step's transaction once the report is written (e.g. the review's notice). */
@@ -72,7 +75,7 @@ export type InTransaction = (tx: Queryable, report: ReportView) => Promise<void>
 /** What a step writes besides the report, its version and its audit row. */
 export interface StepWrites {
   /** Rows written in the step's own statement (e.g. the answer an Idempotency-Key keeps). */
-  rows?: ((report: ReportView) => PendingRow[]) | undefined;
+  rows?: ((report: ReportView) => PendingWrite[]) | undefined;
   /** Work that needs a transaction around the step's statement. */
   inTransaction?: InTransaction | undefined;
 }
@@ -92,12 +95,12 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
     const { context, report } = await loadForStep(db, address);
     const current = report ?? repository.emptyReport(keyOf(context), at);
     assertMatches(ifMatch, current.version);
-    const { action, changes, reason = null, audited } = transition(context, current, at);
+    const { action, changes, reason = null, audited, writes: alsoWritten = [] } = transition(context, current, at);
     // A save or submission by the office is a report the unit sent on paper, entered on its behalf;
     // a later write by the unit itself clears the report's flag (its versions keep theirs).
-    const writes = action === 'save' || action === 'submit';
-    const onBehalf = writes && (actor.role === 'office' || actor.role === 'admin');
-    const written = { ...changes, ...(writes ? { enteredByOffice: onBehalf } : {}), version: current.version + 1, updatedAt: at };
+    const edits = action === 'save' || action === 'submit';
+    const onBehalf = edits && (actor.role === 'office' || actor.role === 'admin');
+    const written = { ...changes, ...(edits ? { enteredByOffice: onBehalf } : {}), version: current.version + 1, updatedAt: at };
     const updated: repository.ReportRow = { ...current, ...written };
     // The entries themselves are in the report_versions row numbered `version` (GET …/history);
     // the audit row keeps only what changed, so a save is not stored three times over.
@@ -120,10 +123,8 @@ async function step(db: Database, actor: Actor, at: Date, address: ReportAddress
       at,
     };
     const result = view(context, updated);
-    const rows = [pendingRow(auditLog, audit), ...(also.rows?.(result) ?? [])];
-    // A report not started is inserted whole; one that exists gets the changed columns only.
-    const { id: _id, ...whole } = updated;
-    const write = (q: Queryable) => repository.writeStep(q, report ? { read: report, changes: written } : { insert: whole }, version, rows);
+    const writes = [repository.versionRow(version), pendingRow(auditLog, audit), ...alsoWritten, ...(also.rows?.(result) ?? [])];
+    const write = (q: Queryable) => repository.writeStep(q, updated, current, writes);
     const { inTransaction } = also;
     const done = inTransaction
       ? await db.transaction(async (tx) => {
@@ -214,6 +215,8 @@ export async function submit(db: Database, actor: Actor, at: Date, address: Repo
         late: first ? at > context.period.dueAt : row.late,
         reviewedAt: null,
       },
+      // Its reminders of the period are cancelled with it: a submitted report is never chased.
+      writes: [cancelPlannedWith({ planId: context.plan.id, periodId: context.period.id, departmentCode: context.department.code }, at)],
       ...(save ? { audited: (before: repository.ReportRow, after: repository.ReportRow) => ({ saved: true, ...save.audited(before, after) }) } : {}),
     };
   }, { rows });
