@@ -14,10 +14,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMINDER_QUEUE } from '../src/modules/reminders/reminders.jobs.js';
-import { entriesFor, refusesConnections, removeQueueKeys, send, slowRequest, startServiceChild, waitUntil, type ServiceChild } from './helpers/chaos-service.js';
+import { entriesFor, refusesConnections, send, slowRequest, waitUntil } from './helpers/chaos-service.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { stageProductionTree, type ProductionTree } from './helpers/production-tree.js';
-import { runCli } from './helpers/service-process.js';
+import { removeQueueKeys, runCli, startServiceChild, type ServiceChild } from './helpers/service-process.js';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PLAN = 'hazchem-2017';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeServiceQueues, runCli, runServiceToExit, startService } from './helpers/service-process.js';
+import { removeQueueKeys, runCli, runServiceToExit, servicePrefix, sourceApi, sourceServer, startServiceChild, type ServiceChild } from './helpers/service-process.js';
 
 let dataDir: string;
 
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
-  await removeServiceQueues();
+  await removeQueueKeys('redis://127.0.0.1:6379', servicePrefix);
 });
 
 async function countRows(baseUrl: string) {
@@ -19,7 +19,10 @@ async function countRows(baseUrl: string) {
   return { measures: items.length, tasks: items.flatMap((measure) => measure.tasks).length };
 }
 
-const readyLine = (log: string[]) => log.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'hazchem-tracker is ready');
+/** `npm start` (or `npm run start:api`) on the embedded database, with this run's queue prefix. */
+const startService = (env: Record<string, string>, command = sourceServer) => startServiceChild({ QUEUE_PREFIX: servicePrefix, ...env }, command);
+
+const readyLine = (service: ServiceChild) => service.records().find((entry) => entry.msg === 'hazchem-tracker is ready');
 
 describe('the embedded default (no DATABASE_URL)', () => {
   it('on first start, migrates and seeds an embedded database under DATA_DIR and serves the 分工表', async () => {
@@ -28,7 +31,7 @@ describe('the embedded default (no DATABASE_URL)', () => {
       expect(await (await fetch(`${service.baseUrl}/readyz`)).json()).toEqual({ status: 'ready', database: 'pglite' });
       expect(await countRows(service.baseUrl)).toEqual({ measures: 31, tasks: 39 });
     } finally {
-      expect(await service.stop('SIGTERM')).toBe(0);
+      expect((await service.stop('SIGTERM')).code).toBe(0);
     }
   });
 
@@ -41,8 +44,8 @@ describe('the embedded default (no DATABASE_URL)', () => {
       expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
       adminToken = (await readFile(tokenFile, 'utf8')).trim();
       expect(adminToken).toMatch(/^hzt_/);
-      expect(service.startupLog.join('\n')).not.toContain(adminToken);
-      expect(service.startupLog.map((line) => JSON.parse(line)).filter((entry) => entry.path === tokenFile)).toHaveLength(1);
+      expect(service.lines.join('\n')).not.toContain(adminToken);
+      expect(service.records().filter((entry) => entry.path === tokenFile)).toHaveLength(1);
       const created = await fetch(`${service.baseUrl}/v1/tokens`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
@@ -56,14 +59,14 @@ describe('the embedded default (no DATABASE_URL)', () => {
       expect(revoked.status).toBe(200);
       expect((await fetch(`${service.baseUrl}/v1/liaisons`, { headers: { authorization: `Bearer ${office.token}` } })).status).toBe(401);
     } finally {
-      expect(await service.stop('SIGTERM')).toBe(0);
+      expect((await service.stop('SIGTERM')).code).toBe(0);
     }
     const again = await startService({ DATA_DIR: freshDir });
     try {
-      expect(again.startupLog.filter((line) => line.includes('admin token'))).toEqual([]);
+      expect(again.lines.filter((line) => line.includes('admin token'))).toEqual([]);
       expect((await readFile(tokenFile, 'utf8')).trim()).toBe(adminToken);
     } finally {
-      expect(await again.stop('SIGTERM')).toBe(0);
+      expect((await again.stop('SIGTERM')).code).toBe(0);
       await rm(freshDir, { recursive: true, force: true });
     }
   }, 90_000);
@@ -94,7 +97,7 @@ describe('the embedded default (no DATABASE_URL)', () => {
     try {
       expect((await fetch(`${restarted.baseUrl}/v1/liaisons`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     } finally {
-      expect(await restarted.stop('SIGTERM')).toBe(0);
+      expect((await restarted.stop('SIGTERM')).code).toBe(0);
       await rm(freshDir, { recursive: true, force: true });
     }
   }, 120_000);
@@ -102,15 +105,15 @@ describe('the embedded default (no DATABASE_URL)', () => {
   it('runs the API and the reminder worker in one process, and the API alone with --no-worker', async () => {
     const service = await startService({ DATA_DIR: dataDir });
     try {
-      expect(readyLine(service.startupLog)).toMatchObject({ database: 'pglite', worker: true });
+      expect(readyLine(service)).toMatchObject({ database: 'pglite', worker: true });
     } finally {
-      expect(await service.stop('SIGTERM')).toBe(0);
+      expect((await service.stop('SIGTERM')).code).toBe(0);
     }
-    const apiOnly = await startService({ DATA_DIR: dataDir }, ['--no-worker']);
+    const apiOnly = await startService({ DATA_DIR: dataDir }, sourceApi);
     try {
-      expect(readyLine(apiOnly.startupLog)).toMatchObject({ worker: false });
+      expect(readyLine(apiOnly)).toMatchObject({ worker: false });
     } finally {
-      expect(await apiOnly.stop('SIGTERM')).toBe(0);
+      expect((await apiOnly.stop('SIGTERM')).code).toBe(0);
     }
   }, 90_000);
 
@@ -119,7 +122,7 @@ describe('the embedded default (no DATABASE_URL)', () => {
     try {
       expect(await countRows(service.baseUrl)).toEqual({ measures: 31, tasks: 39 });
     } finally {
-      expect(await service.stop('SIGTERM')).toBe(0);
+      expect((await service.stop('SIGTERM')).code).toBe(0);
     }
   });
 

@@ -14,13 +14,13 @@ import { planReminders } from '../src/modules/reminders/planner.js';
 import { createReminderScheduler } from '../src/modules/reminders/scheduler.js';
 import { systemClock } from '../src/plugins/clock.js';
 import { createReminderQueue } from '../src/reminder-runtime.js';
-import { entriesFor, issueTokens, removeQueueKeys, send, sourceApi, sourceWorker, startServiceChild, waitUntil, type Answer, type ServiceChild } from './helpers/chaos-service.js';
+import { entriesFor, issueTokens, send, waitUntil, type Answer } from './helpers/chaos-service.js';
 import { testClock } from './helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { PLAN_START, REGISTERED_UNITS, expectEveryDueReminderExactlyOnce, officerEmail, untilSettled } from './helpers/exactly-once.js';
 import { startHoldingSmtpSink, type HoldingSmtpSink } from './helpers/holding-smtp-sink.js';
 import { OFFICE_EMAIL, PUBLIC_BASE_URL } from './helpers/reminder-harness.js';
-import { runCli } from './helpers/service-process.js';
+import { removeQueueKeys, runCli, sourceApi, sourceWorker, startServiceChild, type ServiceChild } from './helpers/service-process.js';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PLAN = 'hazchem-2017';

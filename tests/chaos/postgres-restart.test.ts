@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrivatePostgres, type PrivatePostgres } from '../helpers/chaos-postgres.js';
-import { draftFor, issueTokens, removeQueueKeys, send, startServiceChild, waitUntil, type Answer, type ServiceChild } from '../helpers/chaos-service.js';
+import { draftFor, issueTokens, send, waitUntil, type Answer } from '../helpers/chaos-service.js';
+import { removeQueueKeys, startServiceChild, type ServiceChild } from '../helpers/service-process.js';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PLAN = 'hazchem-2017';

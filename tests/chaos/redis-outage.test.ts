@@ -10,7 +10,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis, workerIsWaiting, type PrivateRedis } from '../helpers/chaos-redis.js';
-import { draftFor, issueTokens, send, startServiceChild, waitUntil, type Answer, type ServiceChild } from '../helpers/chaos-service.js';
+import { draftFor, issueTokens, send, waitUntil, type Answer } from '../helpers/chaos-service.js';
+import { startServiceChild, type ServiceChild } from '../helpers/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 

@@ -8,7 +8,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entriesFor, issueTokens, refusesConnections, removeQueueKeys, send, slowRequest, startServiceChild, waitUntil, type Answer, type ServiceChild } from '../helpers/chaos-service.js';
+import { entriesFor, issueTokens, refusesConnections, send, slowRequest, waitUntil, type Answer } from '../helpers/chaos-service.js';
+import { removeQueueKeys, startServiceChild, type ServiceChild } from '../helpers/service-process.js';
 import { startPrivateRedis } from '../helpers/chaos-redis.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort } from './chaos-service.js';
+import { freePort } from '../../src/redis.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import { freePort } from './chaos-service.js';
+import { freePort } from '../../src/redis.js';
 
 /**
  * A redis-server of this test's own, without persistence (a restart comes back empty), run as

@@ -1,21 +1,10 @@
-import { freePort } from '../../src/redis.js';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { openDatabase } from '../../src/db/client.js';
 import { narrative } from './fixtures.js';
 import { systemActor } from '../../src/modules/audit/audit.service.js';
 import { createToken, type TokenRole } from '../../src/modules/tokens/tokens.service.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** A TCP port nobody listens on right now (the kernel's pick). */
-export { freePort };
+// What tests do with a service process over real sockets; tests/helpers/service-process.ts starts it.
 
 /** Waits until `condition` holds, polling every `everyMs`; fails after `timeoutMs` naming `what`. */
 export async function waitUntil(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000, everyMs = 50): Promise<void> {
@@ -23,107 +12,6 @@ export async function waitUntil(condition: () => Promise<boolean> | boolean, wha
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-export interface ServiceChild {
-  child: ChildProcess;
-  baseUrl: string;
-  /** Every line the service wrote (pino JSON on stdout, anything on stderr), in order. */
-  lines: string[];
-  /** Parsed pino records from stdout. */
-  records(): Array<Record<string, unknown>>;
-  /** Resolves with the exit code (or the signal) once the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Sends `signal` (default SIGTERM) and waits for the exit. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** How a service process is started: always `node` itself (process.execPath), so signals reach the service. */
-export interface ServiceCommand {
-  /** node's arguments: options, the entry file and its own arguments. */
-  args: string[];
-  cwd: string;
-  /** The log message that says the process is ready. */
-  readyMessage: string;
-  /** The environment `env` goes over; by default this process's, minus the service's own variables. */
-  baseEnv?: Record<string, string>;
-}
-
-/** `src/server.ts` as `npm start` runs it (API and worker in one process); `node --import tsx` rather than the tsx CLI. */
-export const sourceServer: ServiceCommand = { args: ['--import', 'tsx', 'src/server.ts'], cwd: root, readyMessage: 'hazchem-tracker is ready' };
-/** `src/server.ts --no-worker`: an API process alone, as each API replica of the fleet runs. */
-export const sourceApi: ServiceCommand = { ...sourceServer, args: [...sourceServer.args, '--no-worker'] };
-/** `src/worker.ts`: a reminder worker alone. */
-export const sourceWorker: ServiceCommand = { args: ['--import', 'tsx', 'src/worker.ts'], cwd: root, readyMessage: 'reminder worker is ready' };
-
-/**
- * Starts a service (by default `src/server.ts`, see sourceServer) on a spare port with `env` over
- * the base environment, and resolves once it logged its ready message (for the server, so the
- * worker and its start-up reconcile have run). LOG_LEVEL is info so that readiness and each
- * request's start are visible; the log stays in memory for assertions and diagnosis.
- */
-export async function startServiceChild(env: Record<string, string>, command: ServiceCommand = sourceServer): Promise<ServiceChild> {
-  const { DATABASE_URL: _d, REDIS_URL: _r, SMTP_URL: _s, QUEUE_PREFIX: _q, ...inherited } = process.env;
-  const port = await freePort();
-  const child = spawn(process.execPath, command.args, {
-    cwd: command.cwd,
-    env: { ...(command.baseEnv ?? inherited), HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', MAX_EVENT_LOOP_DELAY_MS: '60000', WRITES_PER_MINUTE: '100000', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Never outlive the test process, even when a hook times out before its afterAll.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const lines: string[] = [];
-  const exited = once(child, 'close').then(([code, signal]) => {
-    // CHAOS_LOG_DIR=dir keeps each service's whole log, for a failure in CI.
-    process.removeListener('exit', killOnExit);
-    if (process.env.CHAOS_LOG_DIR) writeFileSync(path.join(process.env.CHAOS_LOG_DIR, `service-${port}-${child.pid}.log`), lines.join('\n'));
-    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(`stderr: ${line}`));
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      if (line.includes(`"msg":"${command.readyMessage}"`)) resolve();
-    });
-    void exited.then(({ code }) => reject(new Error(`service exited with ${code} before it was ready:\n${lines.slice(-20).join('\n')}`)));
-  });
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  try {
-    await ready;
-  } finally {
-    clearTimeout(timeout);
-  }
-  return {
-    child,
-    baseUrl: `http://127.0.0.1:${port}`,
-    lines,
-    records: () =>
-      lines.flatMap((line) => {
-        if (!line.startsWith('{')) return [];
-        try {
-          return [JSON.parse(line) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      }),
-    exited,
-    stop: (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
-
-/** Deletes every key under a BullMQ prefix on a Redis others share (never FLUSHALL). */
-export async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    const keys = await client.keys(`${prefix}:*`);
-    if (keys.length > 0) await client.del(...keys);
-  } finally {
-    client.disconnect();
   }
 }
 

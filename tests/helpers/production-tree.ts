@@ -3,8 +3,7 @@ import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdte
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceCommand } from './chaos-service.js';
-import type { CliCommand } from './service-process.js';
+import type { CliCommand, ServiceCommand } from './service-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRIES = ['dist/server.js', 'dist/worker.js', 'dist/cli.js'];

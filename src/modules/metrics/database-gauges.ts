@@ -1,12 +1,13 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Database, DatabaseHandle } from '../../db/client.js';
+import { createKeyedCache } from '../../http/keyed-cache.js';
 import { reminderChannel, reminderStatus } from '../../db/schema/index.js';
 import type { Clock } from '../../plugins/clock.js';
 import { loadDirectory } from '../departments/departments.service.js';
 import { expectedUnitsInOrder } from '../overview/official-order.js';
 import { listPlans, loadPlanStructure } from '../plans/plans.service.js';
 import { countReminders, countReportsPerPeriod, type ExpectedUnit } from './metrics.repository.js';
-import { sharedFor, withTimeout } from './scrape-time.js';
+import { withTimeout } from './scrape-time.js';
 
 /** A scrape waits this long for the database figures; then they are left out and `hazchem_database_figures_up` is 0. */
 const DATABASE_TIMEOUT_MS = 3_000;
@@ -38,7 +39,8 @@ async function readFigures(db: Database, clock: Clock) {
 }
 
 export function registerDatabaseGauges(register: Registry, options: DatabaseGaugeOptions): void {
-  const figures = sharedFor(options.cacheMs, () => withTimeout(readFigures(options.database.db, options.clock), DATABASE_TIMEOUT_MS, 'the database'));
+  const cache = createKeyedCache<Awaited<ReturnType<typeof readFigures>>>(1, { ttlMs: options.cacheMs });
+  const figures = () => cache('figures', () => withTimeout(readFigures(options.database.db, options.clock), DATABASE_TIMEOUT_MS, 'the database'));
   /** The figures, or undefined (logged) when the database failed or was too slow. */
   const current = () =>
     figures().catch((error: unknown) => {

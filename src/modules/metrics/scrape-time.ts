@@ -7,22 +7,3 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-/**
- * `load`, shared: every caller until it settles gets the same promise (the gauges of one scrape
- * share one query), and a result is reused for `ttlMs` after it arrived (scrapes from several
- * Prometheus servers, or a storm of them, cost one query per period). A failure is not reused.
- */
-export function sharedFor<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
-  let current: { promise: Promise<T>; freshUntil: number } | undefined;
-  return () => {
-    if (current && performance.now() < current.freshUntil) return current.promise;
-    const entry = { promise: load(), freshUntil: Number.POSITIVE_INFINITY };
-    current = entry;
-    entry.promise.then(
-      () => (entry.freshUntil = performance.now() + ttlMs),
-      () => (entry.freshUntil = 0),
-    );
-    return entry.promise;
-  };
-}
