@@ -65,7 +65,7 @@ export const bearerSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, {
 export const sessionSecurity: Record<string, string[]>[] = [{ cookieAuth: [] }];
 
 /** How long a checked token is trusted while revocations are announced (src/db/change-feed.ts)... */
-export const PRINCIPAL_CACHE_MS = 10_000;
+export const PRINCIPAL_CACHE_MS = 300_000;
 /** ...and while they are not: a token revoked elsewhere is refused within this. */
 export const UNANNOUNCED_PRINCIPAL_CACHE_MS = 1_000;
 

@@ -1,4 +1,4 @@
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import chineseDays from 'chinese-days';
 import { formatISO, lastDayOfMonth } from 'date-fns';
 import type { ReportingRule } from './reporting-rule.js';
@@ -60,7 +60,33 @@ export function addDaysToDay(day: string, days: number): string {
 }
 
 /** ISO 8601 with the offset of `timeZone`, e.g. 2017-10-13T17:00:00+08:00. */
-export const formatInZone = (instant: Date, timeZone: string) => formatISO(new TZDate(instant.getTime(), timeZone));
+export const formatInZone = (instant: Date, timeZone: string) => {
+  const minutes = offsetMinutes(timeZone, instant.getTime());
+  if (minutes === 0) return formatISO(new TZDate(instant.getTime(), timeZone));
+  const local = new Date(instant.getTime() + minutes * 60_000).toISOString().slice(0, 19);
+  const hours = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0');
+  return `${local}${minutes < 0 ? '-' : '+'}${hours}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
+};
+
+/**
+ * A zone's UTC offset at an instant, kept per quarter of an hour: every instant the service
+ * formats (2017 onwards) lies in a zone whose offsets and transitions fall on quarter hours, and
+ * asking Intl (what tzOffset does) for each of the instants a response lists costs more than the
+ * rest of formatting them.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+function offsetMinutes(timeZone: string, at: number): number {
+  const quarter = Math.floor(at / QUARTER_HOUR_MS);
+  const key = `${timeZone} ${quarter}`;
+  let minutes = offsets.get(key);
+  if (minutes === undefined) {
+    if (offsets.size >= 10_000) offsets.clear();
+    minutes = tzOffset(timeZone, new Date(quarter * QUARTER_HOUR_MS));
+    offsets.set(key, minutes);
+  }
+  return minutes;
+}
 
 /** The Nth working day after `day`, on China's official calendar (holidays and 调休 make-up days). */
 export const workingDayAfter = (day: string, n: number) => chineseDays.findWorkday(n, day);
