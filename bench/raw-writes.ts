@@ -23,7 +23,7 @@ export interface RawSubmission {
   key: string;
 }
 
-const SUBMISSION_SQL = `with report as (
+export const SUBMISSION_SQL = `with report as (
   insert into reports (plan_id, period_id, department_code, status, version, entries, narrative, first_submitted_at, submitted_at, late, entered_by_office, updated_at)
   values ($1, $2, $3, 'submitted', 1, $4::jsonb, $5::jsonb, now(), now(), false, false, now())
   returning id, version, status, entries, narrative
@@ -38,6 +38,24 @@ const SUBMISSION_SQL = `with report as (
   select $6::uuid, $10, md5($10), 200, $11::jsonb, '{"etag":"\\"v1\\""}'::jsonb from report
 )
 select id from report`;
+
+/** The statement's parameters for one submission: what the API would write for it. */
+export function rawSubmissionValues(item: RawSubmission): unknown[] {
+  const entryCount = (JSON.parse(item.entries) as unknown[]).length;
+  return [
+    item.planId,
+    item.period,
+    item.unit,
+    item.entries,
+    item.narrative,
+    item.tokenId,
+    `${PLAN}/${item.period}/${item.unit}`,
+    JSON.stringify({ status: 'not_started', version: 0, entryCount: 0 }),
+    JSON.stringify({ status: 'submitted', version: 1, entryCount, saved: true }),
+    item.key,
+    item.answer,
+  ];
+}
 
 /** `workers` connections, each writing submissions one after the other until `seconds` have passed or the queue is empty. */
 export async function rawSubmissions(queue: RawSubmission[], workers: number, seconds: number): Promise<WriteResult> {
@@ -59,24 +77,7 @@ export async function rawSubmissions(queue: RawSubmission[], workers: number, se
         for (let item = queue.shift(); item; item = performance.now() < deadline ? queue.shift() : undefined) {
           const begin = performance.now();
           try {
-            const entryCount = (JSON.parse(item.entries) as unknown[]).length;
-            await client.query({
-              name: 'raw-submission',
-              text: SUBMISSION_SQL,
-              values: [
-                item.planId,
-                item.period,
-                item.unit,
-                item.entries,
-                item.narrative,
-                item.tokenId,
-                `${PLAN}/${item.period}/${item.unit}`,
-                JSON.stringify({ status: 'not_started', version: 0, entryCount: 0 }),
-                JSON.stringify({ status: 'submitted', version: 1, entryCount, saved: true }),
-                item.key,
-                item.answer,
-              ],
-            });
+            await client.query({ name: 'raw-submission', text: SUBMISSION_SQL, values: rawSubmissionValues(item) });
             latencies.push(performance.now() - begin);
           } catch (error) {
             failed += 1;

@@ -202,7 +202,8 @@ export function renderTable(results: Results): string {
         `${run.completed} submissions (${run.failed} failed) in ${f(run.seconds)} s, ${sizes.connections} ${what}${run.exhausted ? ', ran out of pairs' : ''}${run.firstErrors[0] ? `; first error: ${run.firstErrors[0]}` : ''}`,
       ]);
     writeRow('write: raw pg, one statement per submission', w.raw, '-', 'connections');
-    writeRow('write: POST submit with the entries', w, `${f(w.shareOfRaw * 100, 0)}% of raw`, 'workers, Idempotency-Key');
+    if (w.bareHttp) writeRow('write: the same statement behind bare http', w.bareHttp, `${f((w.bareHttp.submissionsPerSecond / w.raw.submissionsPerSecond) * 100, 0)}% of raw`, 'workers, no checks');
+    writeRow('write: POST submit with the entries', w, `${f(w.shareOfRaw * 100, 0)}% of raw${w.bareHttp ? `, ${f(w.shareOfBareHttp * 100, 0)}% of bare http` : ''}`, 'workers, Idempotency-Key');
   }
   const r = results.reminders;
   if (r) {

@@ -167,7 +167,7 @@ async function main() {
     results.dossier = await dossierPhase({ env: serverEnv, nodeArgs: profileArgs ?? [] }, officeToken, dataset.periods);
   });
   await phase('write', async () => {
-    results.write = await writePhase(serverUrl, dataset);
+    results.write = await writePhase(serverUrl, bare.url, dataset);
   });
   await phase('reminders', async () => {
     results.reminders = await reminderPhase(serverUrl, officeToken, sink!, log);

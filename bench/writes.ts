@@ -12,6 +12,10 @@ export interface WriteFindings extends WriteResult {
   raw: WriteResult & { warmupCompleted: number };
   /** API submissions/s as a share of the raw figure. */
   shareOfRaw: number;
+  /** The same statement behind a bare Fastify (bench/bare-server.ts): what HTTP alone leaves of the raw figure on this machine. */
+  bareHttp: WriteResult & { warmupCompleted: number };
+  /** API submissions/s as a share of the bare HTTP figure. */
+  shareOfBareHttp: number;
 }
 
 interface SubmissionPair {
@@ -54,12 +58,14 @@ const apiSubmissions = (pairs: SubmissionPair[], tokens: Map<string, string>): S
  * `sizes.writePeriods` periods deleted, then distinct (unit, period) reports submitted afresh:
  * 1. the floor: each submission's rows written straight through pg (a warm-up, the reports
  *    cleared again, `sizes.durationSeconds` measured), `sizes.connections` connections;
- * 2. the reports cleared again, then the API: each report saved and submitted in one request with
+ * 2. the reports cleared again, the same statement behind a bare Fastify, one POST each, by the
+ *    API phase's client: what HTTP alone costs on this machine (not a target, an explanation);
+ * 3. the reports cleared again, then the API: each report saved and submitted in one request with
  *    an Idempotency-Key (a warm-up, then `sizes.durationSeconds`), `sizes.connections` workers.
  * Both insert the same rows into tables of the same size. The other periods keep their reports,
  * so the plan still holds thousands of them.
  */
-export async function writePhase(serverUrl: string, dataset: Dataset): Promise<WriteFindings> {
+export async function writePhase(serverUrl: string, bareUrl: string, dataset: Dataset): Promise<WriteFindings> {
   const units = [...dataset.rowsByUnit.keys()];
   const tokens = await insertDepartmentTokens(units);
   const periods = dataset.periods.slice(-sizes.writePeriods);
@@ -92,6 +98,14 @@ export async function writePhase(serverUrl: string, dataset: Dataset): Promise<W
   const raw = await rawSubmissions(rawQueue(), sizes.connections, sizes.durationSeconds);
   reportsCleared += await clearReports(periods);
 
+  // The same statement, each sent as one POST to the bare server by the API phase's client.
+  const bareQueue = (): Submission[] => rawQueue().map((item) => ({ path: '/raw', token: 'none', body: JSON.stringify(item), key: item.key }));
+  const bareWarmup = await runSubmissions(bareUrl, bareQueue(), sizes.connections, sizes.warmupSeconds);
+  if (bareWarmup.completed === 0) throw new Error(`bare http writes: nothing written in the warm-up: ${bareWarmup.firstErrors.join(' | ')}`);
+  await clearReports(periods);
+  const bareHttp = await runSubmissions(bareUrl, bareQueue(), sizes.connections, sizes.durationSeconds);
+  reportsCleared += await clearReports(periods);
+
   const queue = apiQueue();
   const pairsAvailable = queue.length;
   const warmup = await runSubmissions(serverUrl, queue, sizes.connections, sizes.warmupSeconds);
@@ -105,6 +119,8 @@ export async function writePhase(serverUrl: string, dataset: Dataset): Promise<W
     reportsCleared,
     raw: { ...raw, warmupCompleted: rawWarmup.completed },
     shareOfRaw: raw.submissionsPerSecond > 0 ? result.submissionsPerSecond / raw.submissionsPerSecond : 0,
+    bareHttp: { ...bareHttp, warmupCompleted: bareWarmup.completed },
+    shareOfBareHttp: bareHttp.submissionsPerSecond > 0 ? result.submissionsPerSecond / bareHttp.submissionsPerSecond : 0,
   };
 }
 
