@@ -115,6 +115,27 @@ describe('calendar days and instants', () => {
     expect(formatInZone(new Date('2017-10-13T09:00:00Z'), 'America/New_York')).toBe('2017-10-13T05:00:00-04:00');
   });
 
+  it('formatInZone writes UTC as Z, and half- and quarter-hour offsets on either side of UTC', () => {
+    expect(formatInZone(new Date('2017-10-13T09:00:00Z'), 'UTC')).toBe('2017-10-13T09:00:00Z');
+    expect(formatInZone(new Date('2017-10-13T09:00:00Z'), 'Asia/Kolkata')).toBe('2017-10-13T14:30:00+05:30');
+    expect(formatInZone(new Date('2017-10-13T09:00:00Z'), 'Asia/Kathmandu')).toBe('2017-10-13T14:45:00+05:45');
+    expect(formatInZone(new Date('2017-10-13T09:00:00Z'), 'America/St_Johns')).toBe('2017-10-13T06:30:00-02:30');
+    expect(formatInZone(new Date('2017-12-13T09:00:00Z'), 'America/St_Johns')).toBe('2017-12-13T05:30:00-03:30');
+    // Seconds are kept; milliseconds are not written.
+    expect(formatInZone(new Date('2017-10-13T09:00:07.999Z'), 'Asia/Shanghai')).toBe('2017-10-13T17:00:07+08:00');
+  });
+
+  it('formatInZone takes each instant’s own offset on both sides of a daylight-saving change, at the millisecond', () => {
+    // New York went to EDT at 2018-03-11 02:00 EST (07:00 UTC) and back at 2018-11-04 02:00 EDT (06:00 UTC).
+    expect(formatInZone(new Date('2018-03-11T06:59:59.999Z'), 'America/New_York')).toBe('2018-03-11T01:59:59-05:00');
+    expect(formatInZone(new Date('2018-03-11T07:00:00.000Z'), 'America/New_York')).toBe('2018-03-11T03:00:00-04:00');
+    expect(formatInZone(new Date('2018-11-04T05:59:59.999Z'), 'America/New_York')).toBe('2018-11-04T01:59:59-04:00');
+    expect(formatInZone(new Date('2018-11-04T06:00:00.000Z'), 'America/New_York')).toBe('2018-11-04T01:00:00-05:00');
+    // Lord Howe Island moves by half an hour: +10:30 to +11:00 at 2018-10-07 02:00 local (15:30 UTC the day before).
+    expect(formatInZone(new Date('2018-10-06T15:29:59.999Z'), 'Australia/Lord_Howe')).toBe('2018-10-07T01:59:59+10:30');
+    expect(formatInZone(new Date('2018-10-06T15:30:00.000Z'), 'Australia/Lord_Howe')).toBe('2018-10-07T02:30:00+11:00');
+  });
+
   it('workingDayAfter counts 调休 Saturdays and skips holidays', () => {
     expect(workingDayAfter('2017-09-29', 1)).toBe('2017-09-30');
     expect(workingDayAfter('2017-09-30', 1)).toBe('2017-10-09');
