@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/client.js';
-import { auditLog, plans, type ReportEntry } from '../src/db/schema/index.js';
+import { auditLog, plans, reminders, type ReportEntry } from '../src/db/schema/index.js';
 import { lockReport } from '../src/modules/reports/reports.repository.js';
 import { AppError } from '../src/errors.js';
 import type { Actor } from '../src/modules/audit/audit.service.js';
@@ -569,5 +569,37 @@ describe('work in a review’s transaction, and rows the step did not write', ()
       .from(auditLog)
       .where(and(eq(auditLog.entityType, 'report'), eq(auditLog.entityId, `hazchem-2017/2018Q1/${code}`)));
     expect(row!.before).toEqual({ status: 'not_started', version: 0, entryCount: 0 });
+  });
+});
+
+describe('reminders of a submitted report', () => {
+  it('when a unit submits, its planned reminders of the period are cancelled by the same write; a save, other periods, other units and sent ones are left', async () => {
+    const [{ id: planId }] = await handle.db.select({ id: plans.id }).from(plans).where(eq(plans.code, 'hazchem-2017'));
+    const reminder = (departmentCode: string, periodId: string, kind: string, status: 'planned' | 'sent' = 'planned') =>
+      ({ planId: planId!, periodId, departmentCode, kind, channel: 'email' as const, sendAt: before(24), status, updatedAt: before(240) });
+    const rows = await handle.db
+      .insert(reminders)
+      .values([
+        reminder('work-safety', '2017Q3', 'before-3d'),
+        reminder('work-safety', '2017Q3', 'before-1d'),
+        reminder('work-safety', '2017Q3', 'before-7d', 'sent'),
+        reminder('work-safety', '2017Q4', 'before-3d'),
+        reminder('transport', '2017Q3', 'before-3d'),
+      ])
+      .returning({ id: reminders.id });
+    const statuses = async () =>
+      (await handle.db.select().from(reminders).where(sql`${reminders.id} in (${sql.join(rows.map((row) => sql`${row.id}`), sql`, `)})`).orderBy(reminders.id)).map(
+        (row) => [row.departmentCode, row.periodId, row.kind, row.status, row.cancelledAt?.toISOString() ?? null],
+      );
+    await saveDraft(handle.db, unit('work-safety'), before(50), address('work-safety'), { entries: await required('work-safety') });
+    expect((await statuses()).map((row) => row[3])).toEqual(['planned', 'planned', 'sent', 'planned', 'planned']);
+    await submit(handle.db, unit('work-safety'), before(48), address('work-safety'));
+    expect(await statuses()).toEqual([
+      ['work-safety', '2017Q3', 'before-3d', 'cancelled', before(48).toISOString()],
+      ['work-safety', '2017Q3', 'before-1d', 'cancelled', before(48).toISOString()],
+      ['work-safety', '2017Q3', 'before-7d', 'sent', null],
+      ['work-safety', '2017Q4', 'before-3d', 'planned', null],
+      ['transport', '2017Q3', 'before-3d', 'planned', null],
+    ]);
   });
 });
