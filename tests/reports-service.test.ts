@@ -574,9 +574,9 @@ describe('work in a review’s transaction, and rows the step did not write', ()
 
 describe('reminders of a submitted report', () => {
   it('when a unit submits, its planned reminders of the period are cancelled by the same write; a save, other periods, other units and sent ones are left', async () => {
-    const [{ id: planId }] = await handle.db.select({ id: plans.id }).from(plans).where(eq(plans.code, 'hazchem-2017'));
+    const [plan] = await handle.db.select({ id: plans.id }).from(plans).where(eq(plans.code, 'hazchem-2017'));
     const reminder = (departmentCode: string, periodId: string, kind: string, status: 'planned' | 'sent' = 'planned') =>
-      ({ planId: planId!, periodId, departmentCode, kind, channel: 'email' as const, sendAt: before(24), status, updatedAt: before(240) });
+      ({ planId: plan!.id, periodId, departmentCode, kind, channel: 'email' as const, sendAt: before(24), status, updatedAt: before(240) });
     const rows = await handle.db
       .insert(reminders)
       .values([
