@@ -12,6 +12,7 @@ import { taskKey } from '../reports/carried-tasks.js';
 import { entrySchema } from '../reports/reports.schemas.js';
 import { loadEarlierPeriods, loadLightReports, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
 import { consolidatedSchema } from './consolidated.schemas.js';
+import type { ContentsKeeper } from './kept-contents.js';
 import { flagPeriod, rectificationEndsOn, selectPeriods, type ConsolidatedReport } from './consolidated.service.js';
 import { flagsOf, type FlagInput, type PeriodResult } from './flags.js';
 import { consolidatePeriod, type Rollup, type UnitLine } from './rollup.js';
@@ -23,14 +24,15 @@ import { consolidatePeriod, type Rollup, type UnitLine } from './rollup.js';
  * (consolidated.reader.ts) and kept per period and version. The rules stay those of
  * `consolidatePeriod`, `flagsOf` and `rollup`.
  */
-export async function consolidatedJson(db: Queryable, planCode: string, periodId: string, figuresCache: FiguresCache = (_key, compute) => compute()): Promise<string> {
+export async function consolidatedJson(db: Queryable, planCode: string, periodId: string, kept: KeptInputs = {}): Promise<string> {
+  const { figures: figuresCache = (_key, compute) => compute(), contents } = kept;
   const [{ structure, read }, directory] = await Promise.all([selectPeriods(db, planCode, { upTo: periodId, window: 1 }), loadDirectory(db)]);
   const { plan } = structure;
   const period = read.at(-1)!;
   const earlier = read.slice(0, -1);
   const [phases, light, figures, opinions] = await Promise.all([
     listPhases(db, plan.id),
-    loadLightReports(db, plan.id, period.id),
+    loadLightReports(db, plan.id, period.id, contents),
     earlierFigures(db, structure, earlier.map((before) => before.id), figuresCache),
     listSubmittedOpinions(db, plan.id, [period.id]),
   ]);
@@ -42,6 +44,12 @@ export async function consolidatedJson(db: Queryable, planCode: string, periodId
   const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
   const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light);
   return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest });
+}
+
+/** What the route keeps between reads: the earlier periods' figures and the reports' contents (kept-contents.ts). */
+export interface KeptInputs {
+  figures?: FiguresCache;
+  contents?: ContentsKeeper;
 }
 
 /** Keeps an earlier period's figures by a key naming everything they are computed from (src/http/keyed-cache.ts). */
@@ -105,6 +113,15 @@ const ref = (unit: { code: string; name: string }) => `{"code":${JSON.stringify(
 
 /** An entry as `entrySchema` prints it, keys in its order; one with metrics (whose keys jsonb reordered) through the schema itself. */
 function entryJson(entry: ReportEntry): string {
+  let text = printed.get(entry);
+  if (text === undefined) printed.set(entry, (text = printEntry(entry)));
+  return text;
+}
+
+/** Entries kept between reads (kept-contents.ts) are printed once. */
+const printed = new WeakMap<ReportEntry, string>();
+
+function printEntry(entry: ReportEntry): string {
   if (entry.metrics !== undefined) return JSON.stringify(entrySchema.parse(entry));
   const problems = entry.problems === undefined ? '' : `,"problems":${JSON.stringify(entry.problems)}`;
   const nextSteps = entry.nextSteps === undefined ? '' : `,"nextSteps":${JSON.stringify(entry.nextSteps)}`;

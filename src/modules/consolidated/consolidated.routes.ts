@@ -11,6 +11,7 @@ import { progressCsvSheet, progressWorkbook } from './progress.export.js';
 import * as service from './consolidated.service.js';
 import { consolidatedJson } from './consolidated.json.js';
 import type { EarlierPeriod } from './consolidated.reader.js';
+import { createContentsKeeper } from './kept-contents.js';
 
 const tags = ['consolidated'];
 const errors = problemResponses(400, 401, 403, 404);
@@ -20,7 +21,8 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
   const sendCached = createSerialisedCache(50);
   // The figures of the periods before the one read (its flags look back two periods), per period and version.
-  const figuresCache = createKeyedCache<EarlierPeriod>(100);
+  const figures = createKeyedCache<EarlierPeriod>(100);
+  const contents = createContentsKeeper();
   const common = { tags, security: bearerSecurity, params: periodParamsSchema };
   const path = '/v1/plans/:plan/periods/:period/consolidated';
 
@@ -43,7 +45,7 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { plan, period } = request.params;
       const version = await service.consolidatedVersion(app.db, plan, period);
-      return sendCached(reply, version, () => consolidatedJson(app.db, plan, period, figuresCache));
+      return sendCached(reply, version, () => consolidatedJson(app.db, plan, period, { figures, contents }));
     },
   );
 
