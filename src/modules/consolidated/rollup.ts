@@ -84,23 +84,18 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
 
   // Official order, so the missing units and each row's units read as the government lists them.
   const { units, optional } = reportingUnits(structure, directory);
-  for (const { department, required } of units) {
-    const report = reportByUnit.get(department.code);
+  for (const { ref, required } of units) {
+    const report = reportByUnit.get(ref.code);
     const reportStatus = statusOf(report);
-    const entries = new Map((VISIBLE.has(reportStatus) ? report!.entries : []).map((entry) => [taskKey(entry), entry]));
-    if (required.length > 0) expectedUnits.push({ code: department.code, name: department.name });
+    const late = report?.late ?? null;
+    const entries = new Map<string, ReportEntry>();
+    if (VISIBLE.has(reportStatus)) for (const entry of report!.entries) entries.set(taskKey(entry), entry);
+    if (required.length > 0) expectedUnits.push(ref);
     const addLine = (key: string, task: CarriedTask, entry: ReportEntry | null) => {
-      const lines = linesByTask.get(key) ?? [];
-      lines.push({
-        department: { code: department.code, name: department.name },
-        role: task.role,
-        via: task.via,
-        required: task.required,
-        reportStatus,
-        late: report?.late ?? null,
-        entry,
-      });
-      linesByTask.set(key, lines);
+      const line: UnitLine = { department: ref, role: task.role, via: task.via, required: task.required, reportStatus, late, entry };
+      const lines = linesByTask.get(key);
+      if (lines) lines.push(line);
+      else linesByTask.set(key, [line]);
     };
     for (const { key, task } of required) addLine(key, task, entries.get(key) ?? null);
     // A row of an open collective (各有关部门) is the unit's only where it reported on it.
@@ -110,19 +105,17 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
     }
   }
 
-  const counted = (lines: UnitLine[]) => lines.filter(isCounted).map((line) => line.entry);
   const measures: ConsolidatedMeasure[] = structure.measures.map((measure) => {
     const tasks = measure.tasks.map((task): ConsolidatedTask => {
       const units = linesByTask.get(taskKey({ measureNo: measure.no, taskSeq: task.seq })) ?? [];
-      const entries = counted(units);
+      const entries: ReportEntry[] = [];
+      let expected = 0;
+      for (const line of units) {
+        if (line.required) expected += 1;
+        if (isCounted(line)) entries.push(line.entry);
+      }
       const { id: _id, ...printed } = task;
-      return {
-        ...printed,
-        expected: units.filter((line) => line.required).length,
-        reported: entries.length,
-        rollup: rollup(entries),
-        units,
-      };
+      return { ...printed, expected, reported: entries.length, rollup: rollup(entries), units };
     });
     const taskRollups = tasks.map((task) => task.rollup).filter((value): value is { status: TaskStatus; progress: number } => value.status !== null);
     return { no: measure.no, title: measure.title, category: measure.category, rollup: rollup(taskRollups), tasks };
