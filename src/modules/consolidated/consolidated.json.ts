@@ -1,48 +1,72 @@
 import type { Queryable } from '../../db/client.js';
 import { memoEpoch } from '../../db/memo.js';
 import { loadDirectory, type Directory } from '../departments/departments.service.js';
-import { listSubmittedOpinions } from '../lead/lead.repository.js';
+import { listSubmittedOpinions, opinionSetsVersion } from '../lead/lead.repository.js';
 import { expectedUnitsInOrder } from '../overview/official-order.js';
 import { periodView } from '../periods/periods.service.js';
 import { listPhases } from '../plans/plans.repository.js';
 import type { PlanStructure } from '../plans/plans.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import { loadEarlierPeriods, loadLightReports, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
+import { loadEarlierPeriods, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
+import { headsVersion, loadLightReports, loadReportHeads } from './period-reports.js';
 import type { ContentsKeeper } from './kept-contents.js';
 import { flagPeriod, rectificationEndsOn, selectPeriods } from './consolidated.service.js';
 import { writeConsolidatedJson } from './consolidated.writer.js';
 import { flagsOf, type FlagInput, type PeriodResult } from './flags.js';
 import { consolidatePeriod, type Rollup } from './rollup.js';
 
+/** A read of the consolidated JSON: the key naming everything it is computed from, read first, and how to build it on a miss. */
+export interface ConsolidatedRead {
+  key: string;
+  build(): Promise<Buffer>;
+}
+
 /**
- * `consolidated` (consolidated.service.ts) as the JSON the route sends (its UTF-8 bytes), for the
- * first read after a write: the period's reports with the entries only of those the office sees,
- * kept between reads so that only the reports written since are fetched again; the two
- * periods before it, which only the flags read, as each row's figures summed up by GROUP BY
- * (consolidated.reader.ts) and kept per period and version. The rules stay those of
+ * `consolidated` (consolidated.service.ts) as the JSON the route sends (its UTF-8 bytes). The key
+ * is read in one round of queries whose answers the build goes on with: the period's report heads
+ * (without contents: its version is theirs), the two periods before it, which only the flags read,
+ * by their reports versions, and the lead opinion sets' version. On a miss the build fetches the
+ * contents of the reports the office sees only for those written since the last read (kept
+ * between reads: kept-contents.ts), and the earlier periods' figures as each row's sums by
+ * GROUP BY (consolidated.reader.ts), kept per period and version. The rules stay those of
  * `consolidatePeriod`, `flagsOf` and `rollup`.
  */
-export async function consolidatedJson(db: Queryable, planCode: string, periodId: string, kept: KeptInputs = {}): Promise<Buffer> {
+export async function openConsolidatedRead(db: Queryable, planCode: string, periodId: string, kept: KeptInputs = {}): Promise<ConsolidatedRead> {
   const { figures: figuresCache = (_key, compute) => compute(), contents } = kept;
   const [{ structure, read }, directory] = await Promise.all([selectPeriods(db, planCode, { upTo: periodId, window: 1 }), loadDirectory(db)]);
   const { plan } = structure;
   const period = read.at(-1)!;
   const earlier = read.slice(0, -1);
-  const [phases, light, figures, opinions] = await Promise.all([
-    listPhases(db, plan.id),
-    loadLightReports(db, plan.id, period.id, contents),
-    earlierFigures(db, structure, earlier.map((before) => before.id), figuresCache),
-    listSubmittedOpinions(db, plan.id, [period.id]),
+  const [heads, versions, opinionSets] = await Promise.all([
+    loadReportHeads(db, plan.id, period.id),
+    periodVersions(db, plan.id, earlier.map((before) => before.id)),
+    opinionSetsVersion(db, plan.id, read.map((each) => each.id)),
   ]);
-  const result = consolidatePeriod(structure, directory, light);
-  const history: PeriodResult[] = earlier.map((before, index) => ({
-    period: before,
-    result: earlierResult(structure, directory, figures[index]!, index === earlier.length - 1),
-  }));
-  const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
-  const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light);
-  return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest });
+  // Any report, lead opinion set or deadline of the periods read changes the key.
+  const deadlines = read.map((each) => `${each.id}:${each.dueAt.getTime()}`).join(',');
+  const key = `${plan.code}|${deadlines}|${headsVersion(heads)}|${earlier.map((before) => versions.get(before.id)).join(',')}|${opinionSets}`;
+
+  const build = async () => {
+    const [phases, light, figures, opinions] = await Promise.all([
+      listPhases(db, plan.id),
+      loadLightReports(db, plan.id, period.id, heads, contents),
+      Promise.all(earlier.map((before) => figuresCache(`${memoEpoch(db)}|${plan.id}|${before.id}|${versions.get(before.id)}`, () => earlierFigures(db, plan.id, before.id)))),
+      listSubmittedOpinions(db, plan.id, [period.id]),
+    ]);
+    const result = consolidatePeriod(structure, directory, light);
+    const history: PeriodResult[] = earlier.map((before, index) => ({
+      period: before,
+      result: earlierResult(structure, directory, figures[index]!, index === earlier.length - 1),
+    }));
+    const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
+    const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light);
+    return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest });
+  };
+  return { key, build };
 }
+
+/** The same, built whatever the key. */
+export const consolidatedJson = async (db: Queryable, planCode: string, periodId: string, kept: KeptInputs = {}) => (await openConsolidatedRead(db, planCode, periodId, kept)).build();
 
 /** What the route keeps between reads: the earlier periods' figures and the reports' contents (kept-contents.ts). */
 export interface KeptInputs {
@@ -54,19 +78,12 @@ export interface KeptInputs {
 export type FiguresCache = (key: string, compute: () => Promise<EarlierPeriod>) => Promise<EarlierPeriod>;
 
 /**
- * The earlier periods' figures, each kept by its own reports version: a write to the period read
- * leaves the two before it as they were, so their figures are not summed up again. Which entries
- * count depends on the 分工表 and the directory, so the memos' epoch (src/db/memo.ts: it moves
- * whenever they may have changed) is in the key too.
+ * An earlier period's figures, kept by its own reports version: a write to the period read leaves
+ * the two before it as they were, so their figures are not summed up again. Which entries count
+ * depends on the 分工表 and the directory, so the memos' epoch (src/db/memo.ts: it moves whenever
+ * they may have changed) is in the key too.
  */
-async function earlierFigures(db: Queryable, structure: PlanStructure, ids: readonly string[], cache: FiguresCache): Promise<EarlierPeriod[]> {
-  const versions = await periodVersions(db, structure.plan.id, ids);
-  return Promise.all(
-    ids.map((id) =>
-      cache(`${memoEpoch(db)}|${structure.plan.id}|${id}|${versions.get(id)}`, async () => (await loadEarlierPeriods(db, structure.plan.id, [id])).get(id)!),
-    ),
-  );
-}
+const earlierFigures = async (db: Queryable, planId: number, periodId: string) => (await loadEarlierPeriods(db, planId, [periodId])).get(periodId)!;
 
 /** `rollup` of a row from its figures: blocked wins, else the common status, else in progress; the mean progress to 0.1. */
 const rollupOf = (figures: RowFigures | undefined): Rollup =>

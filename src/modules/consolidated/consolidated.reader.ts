@@ -1,74 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Queryable } from '../../db/client.js';
-import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
+import type { ReportEntry } from '../../db/schema/index.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import type { ContentsKeeper, ReportContents } from './kept-contents.js';
-import type { ConsolidatedReportRow, ReportStatus } from './rollup.js';
-
-/** A report as the consolidated JSON reads it: its entries only when the office sees them. */
-export type LightReport = ConsolidatedReportRow & { narrative: SummaryNarrative | null };
-
-interface ReportHead {
-  id: number;
-  department_code: string;
-  status: Exclude<ReportStatus, 'not_started'>;
-  version: number;
-  late: boolean | null;
-  submitted: boolean;
-  stamp: string;
-  /** Whether the office sees the report's contents (as `consolidatePeriod` decides: VISIBLE, version > 0). */
-  visible: boolean;
-}
-
-type ReportWithContents = ReportHead & { entries: ReportEntry[] | null; narrative: SummaryNarrative | null };
-
-const HEAD = sql`id, department_code, status, version, late, first_submitted_at is not null as submitted,
-  id || '.' || version || '.' || updated_at::text as stamp, version > 0 and status in ('submitted', 'accepted', 'returned') as visible`;
-// The contents of reports the office does not see (drafts) stay in the database.
-const CONTENTS = sql`case when version > 0 and status in ('submitted', 'accepted', 'returned') then entries end as entries,
-  case when version > 0 and status in ('submitted', 'accepted', 'returned') then narrative end as narrative`;
-
-/**
- * The reports of the period printed, with only what a consolidation reads. With contents kept
- * from an earlier read (kept-contents.ts), first every report's status, then the contents of
- * those whose stamp moved since; otherwise everything in one query.
- */
-export async function loadLightReports(db: Queryable, planId: number, periodId: string, keeper?: ContentsKeeper): Promise<LightReport[]> {
-  const where = sql`where plan_id = ${planId} and period_id = ${periodId}`;
-  const kept = keeper?.get(planId, periodId);
-  let rows: ReportWithContents[];
-  if (kept === undefined) {
-    rows = await selectRows<ReportWithContents>(db, sql`select ${HEAD}, ${CONTENTS} from reports ${where}`);
-  } else {
-    const heads = await selectRows<ReportHead>(db, sql`select ${HEAD} from reports ${where}`);
-    const stale = heads.filter((head) => head.visible && kept.get(head.department_code)?.stamp !== head.stamp).map((head) => sql`${head.id}`);
-    // Read again whole, so a report written between the two queries is read at one version.
-    const fresh = stale.length === 0 ? [] : await selectRows<ReportWithContents>(db, sql`select ${HEAD}, ${CONTENTS} from reports ${where} and id in (${sql.join(stale, sql`, `)})`);
-    const freshById = new Map(fresh.map((row) => [row.id, row]));
-    // A report gone meanwhile: the heads are out of date, read everything at once.
-    rows = fresh.length < stale.length ? await selectRows<ReportWithContents>(db, sql`select ${HEAD}, ${CONTENTS} from reports ${where}`) : heads.map((head) => {
-      const row = freshById.get(head.id);
-      if (row) return row;
-      const contents = head.visible ? kept.get(head.department_code) : undefined;
-      return { ...head, entries: contents?.entries ?? null, narrative: contents?.narrative ?? null };
-    });
-  }
-  if (keeper) {
-    const contents = new Map<string, ReportContents>();
-    for (const row of rows) if (row.visible) contents.set(row.department_code, { stamp: row.stamp, entries: row.entries ?? [], narrative: row.narrative });
-    keeper.set(planId, periodId, contents);
-  }
-  return rows.map((row) => ({
-    departmentCode: row.department_code,
-    status: row.status,
-    version: row.version,
-    late: row.late,
-    // Only its presence counts (consolidatePeriod: submitted at least once).
-    firstSubmittedAt: row.submitted ? new Date(0) : null,
-    entries: row.entries ?? [],
-    narrative: row.narrative,
-  }));
-}
 
 /** A row's counted entries in an earlier period, summed up by Postgres (see `loadEarlierPeriods`). */
 export interface RowFigures {

@@ -3,8 +3,10 @@ import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
 
 /** What a report holds beyond its status: parsed once, then kept while the report stays at the same version. */
 export interface ReportContents {
-  /** The report's id, version and last update: any write moves the version and `updated_at` (reports.service.ts). */
-  stamp: string;
+  /** The report's id, version and last update (microseconds): any write moves the version and `updated_at` (reports.service.ts). */
+  id: number;
+  version: number;
+  updated: number;
   entries: ReportEntry[];
   narrative: SummaryNarrative | null;
 }
@@ -20,7 +22,7 @@ export interface ContentsKeeper {
 /**
  * Keeps the reports' contents of the last few periods read. The first read after a write then
  * fetches every report's status (small rows) and the contents only of the reports whose stamp
- * moved, instead of printing and parsing every report's jsonb again: at 2,000 units that is most
+ * moved (their id, version or update), instead of printing and parsing every report's jsonb again: at 2,000 units that is most
  * of the work of a consolidation. Values are immutable once kept (nothing mutates an entry), so
  * they are shared between reads.
  */
