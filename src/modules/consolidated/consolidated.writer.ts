@@ -36,10 +36,9 @@ const ref = (unit: DepartmentRef) => `{"code":${JSON.stringify(unit.code)},"name
 const COMMA = bytes(',');
 const NULL_ENTRY = bytes('null}');
 const REPORT_STATUSES: readonly ReportStatus[] = ['not_started', 'draft', 'submitted', 'accepted', 'returned'];
-/** `<reportStatus>","late":<late>,"entry":` for every status and lateness, after the prefix's `"reportStatus":"`. */
-const statusParts = new Map(
-  REPORT_STATUSES.flatMap((status) => [true, false, null].map((late) => [`${status}|${late}`, bytes(`${status}","late":${late},"entry":`)] as const)),
-);
+const lateIndex = (late: boolean | null) => (late === null ? 2 : late ? 1 : 0);
+/** `<reportStatus>","late":<late>,"entry":` for every status and lateness (`lateIndex`), after the prefix's `"reportStatus":"`. */
+const statusParts = new Map(REPORT_STATUSES.map((status) => [status, [false, true, null].map((late) => bytes(`${status}","late":${late},"entry":`))]));
 
 /** An entry as `entrySchema` prints it, keys in its order; one with metrics (whose keys jsonb reordered) through the schema itself. */
 function printEntry(entry: ReportEntry): string {
@@ -57,18 +56,18 @@ function entryPart(entry: ReportEntry): Buffer {
   return part;
 }
 
-const printedPrefixes = new WeakMap<DepartmentRef, Map<string, Buffer>>();
-/** `{"department":…,"role":…,"via":…,"required":…,"reportStatus":"`, kept per unit reference and role on a row. */
+const printedPrefixes = new WeakMap<DepartmentRef, Map<DepartmentRef | null, Buffer[]>>();
+/**
+ * `{"department":…,"role":…,"via":…,"required":…,"reportStatus":"`, kept per unit reference, the
+ * collective the row comes through (one object per 分工表 cell) and the role and requirement.
+ */
 function prefixPart(line: UnitLine): Buffer {
-  let byRole = printedPrefixes.get(line.department);
-  if (byRole === undefined) printedPrefixes.set(line.department, (byRole = new Map()));
-  const key = `${line.role}|${line.required}|${line.via === null ? '' : `${line.via.code}|${line.via.name}`}`;
-  let part = byRole.get(key);
-  if (part === undefined) {
-    const via = line.via === null ? 'null' : ref(line.via);
-    byRole.set(key, (part = bytes(`{"department":${ref(line.department)},"role":"${line.role}","via":${via},"required":${line.required},"reportStatus":"`)));
-  }
-  return part;
+  let byVia = printedPrefixes.get(line.department);
+  if (byVia === undefined) printedPrefixes.set(line.department, (byVia = new Map()));
+  let parts = byVia.get(line.via);
+  if (parts === undefined) byVia.set(line.via, (parts = []));
+  const index = (line.role === 'lead' ? 2 : 0) + (line.required ? 1 : 0);
+  return (parts[index] ??= bytes(`{"department":${ref(line.department)},"role":"${line.role}","via":${line.via === null ? 'null' : ref(line.via)},"required":${line.required},"reportStatus":"`));
 }
 
 /** The consolidated report as the UTF-8 bytes of its JSON. */
@@ -82,7 +81,7 @@ export function writeConsolidatedJson(report: ConsolidatedReport): Buffer {
       parts.push(bytes(`${taskIndex > 0 ? ',' : ''}${head(taskHead, task)},"units":[`));
       task.units.forEach((line, lineIndex) => {
         if (lineIndex > 0) parts.push(COMMA);
-        parts.push(prefixPart(line), statusParts.get(`${line.reportStatus}|${line.late}`)!, line.entry ? entryPart(line.entry) : NULL_ENTRY);
+        parts.push(prefixPart(line), statusParts.get(line.reportStatus)![lateIndex(line.late)]!, line.entry ? entryPart(line.entry) : NULL_ENTRY);
       });
       parts.push(bytes(`],"leadOpinions":${json(leadOpinions, task.leadOpinions)}}`));
     });
