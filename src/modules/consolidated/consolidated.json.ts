@@ -50,14 +50,17 @@ export async function openConsolidatedRead(db: Queryable, planCode: string, peri
     const [phases, light, figures, opinions] = await Promise.all([
       listPhases(db, plan.id),
       loadLightReports(db, plan.id, period.id, heads, contents),
-      Promise.all(earlier.map((before) => figuresCache(`${memoEpoch(db)}|${plan.id}|${before.id}|${versions.get(before.id)}`, () => earlierFigures(db, plan.id, before.id)))),
+      Promise.all(
+        earlier.map((before, index) => {
+          const withMissing = index === earlier.length - 1;
+          const key = `${memoEpoch(db)}|${plan.id}|${before.id}|${versions.get(before.id)}|${withMissing}`;
+          return figuresCache(key, async () => earlierResult(structure, directory, (await loadEarlierPeriods(db, plan.id, [before.id])).get(before.id)!, withMissing));
+        }),
+      ),
       listSubmittedOpinions(db, plan.id, [period.id]),
     ]);
     const result = consolidatePeriod(structure, directory, light);
-    const history: PeriodResult[] = earlier.map((before, index) => ({
-      period: before,
-      result: earlierResult(structure, directory, figures[index]!, index === earlier.length - 1),
-    }));
+    const history: PeriodResult[] = earlier.map((before, index) => ({ period: before, result: figures[index]! }));
     const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
     const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light);
     return writeConsolidatedJson({ plan: plan.code, period: periodView(period, phases, plan.reportingRule.timeZone), ...rest });
@@ -74,16 +77,14 @@ export interface KeptInputs {
   contents?: ContentsKeeper;
 }
 
-/** Keeps an earlier period's figures by a key naming everything they are computed from (src/http/keyed-cache.ts). */
-export type FiguresCache = (key: string, compute: () => Promise<EarlierPeriod>) => Promise<EarlierPeriod>;
-
 /**
- * An earlier period's figures, kept by its own reports version: a write to the period read leaves
- * the two before it as they were, so their figures are not summed up again. Which entries count
- * depends on the 分工表 and the directory, so the memos' epoch (src/db/memo.ts: it moves whenever
- * they may have changed) is in the key too.
+ * Keeps what the flags read of an earlier period by a key naming everything it is computed from
+ * (src/http/keyed-cache.ts): the period's own reports version, since a write to the period read
+ * leaves the two before it as they were, and the memos' epoch (src/db/memo.ts: it moves whenever
+ * they may have changed), since which entries count and who is expected depend on the 分工表
+ * and the directory.
  */
-const earlierFigures = async (db: Queryable, planId: number, periodId: string) => (await loadEarlierPeriods(db, planId, [periodId])).get(periodId)!;
+export type FiguresCache = (key: string, compute: () => Promise<FlagInput>) => Promise<FlagInput>;
 
 /** `rollup` of a row from its figures: blocked wins, else the common status, else in progress; the mean progress to 0.1. */
 const rollupOf = (figures: RowFigures | undefined): Rollup =>

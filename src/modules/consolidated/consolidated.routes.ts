@@ -10,7 +10,7 @@ import { consolidatedCsvSheet, consolidatedWorkbook } from './consolidated.expor
 import { progressCsvSheet, progressWorkbook } from './progress.export.js';
 import * as service from './consolidated.service.js';
 import { openConsolidatedRead } from './consolidated.json.js';
-import type { EarlierPeriod } from './consolidated.reader.js';
+import type { FlagInput } from './flags.js';
 import { createContentsKeeper } from './kept-contents.js';
 
 const tags = ['consolidated'];
@@ -20,8 +20,8 @@ const fileName = (report: service.ConsolidatedReport, extension: string) => `${r
 export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
   const sendCached = createSerialisedCache(50);
-  // The figures of the periods before the one read (its flags look back two periods), per period and version.
-  const figures = createKeyedCache<EarlierPeriod>(100);
+  // What the flags read of the periods before the one read (they look back two periods), per period and version.
+  const figures = createKeyedCache<FlagInput>(100);
   const contents = createContentsKeeper();
   const common = { tags, security: bearerSecurity, params: periodParamsSchema };
   const path = '/v1/plans/:plan/periods/:period/consolidated';

@@ -79,9 +79,8 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
         const periods = [before1!.period.id, current.period.id];
         flags.push({ code: 'regressed', detail: `平均进度由 ${previous.progress}% 降至 ${now.progress}%`, periods, progress: [previous.progress, now.progress] });
       }
-      const blockedUnits = task.units
-        .filter((line) => isCounted(line) && line.entry.status === 'blocked')
-        .map((line) => line.department);
+      // A counted entry is blocked exactly when the row's roll-up is (rollup.ts): only then are the lines read.
+      const blockedUnits = now.status === 'blocked' ? task.units.filter((line) => isCounted(line) && line.entry.status === 'blocked').map((line) => line.department) : [];
       if (blockedUnits.length > 0) {
         flags.push({ code: 'blocked', detail: `${blockedUnits.map((unit) => unit.name).join('、')}报告受阻`, units: blockedUnits });
       }

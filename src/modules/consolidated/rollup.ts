@@ -24,10 +24,17 @@ export const isCounted = <L extends Pick<UnitLine, 'entry' | 'reportStatus'>>(li
 /** blocked wins; all completed is completed; all not started is not started; anything else is in progress. */
 export function rollup(entries: readonly Pick<ReportEntry, 'status' | 'progress'>[]): Rollup {
   if (entries.length === 0) return { status: null, progress: null };
-  const statuses = new Set(entries.map((entry) => entry.status));
-  const status: TaskStatus = statuses.has('blocked') ? 'blocked' : statuses.size === 1 ? [...statuses][0]! : 'in_progress';
-  const progress = Math.round((entries.reduce((sum, entry) => sum + entry.progress, 0) / entries.length) * 10) / 10;
-  return { status, progress };
+  const first = entries[0]!.status;
+  let blocked = false;
+  let same = true;
+  let sum = 0;
+  for (const entry of entries) {
+    if (entry.status === 'blocked') blocked = true;
+    else if (entry.status !== first) same = false;
+    sum += entry.progress;
+  }
+  const status: TaskStatus = blocked ? 'blocked' : same ? first : 'in_progress';
+  return { status, progress: Math.round((sum / entries.length) * 10) / 10 };
 }
 
 export interface UnitLine {
@@ -78,9 +85,10 @@ const statusOf = (report: ConsolidatedReportRow | undefined): ReportStatus => (!
  * per row and per measure, and the submission totals. Pure: callers load the inputs.
  */
 export function consolidatePeriod(structure: PlanStructure, directory: Directory, reports: readonly ConsolidatedReportRow[]) {
-  const reportByUnit = new Map(reports.map((report) => [report.departmentCode, report]));
+  const reportByUnit = new Map<string, ConsolidatedReportRow>();
+  for (const report of reports) reportByUnit.set(report.departmentCode, report);
   const linesByTask = new Map<string, UnitLine[]>();
-  const expectedUnits: DepartmentRef[] = [];
+  const totals: Totals = { expected: 0, submitted: 0, onTime: 0, late: 0, missing: 0, accepted: 0, returned: 0, awaitingReview: 0, missingDepartments: [] };
 
   // Official order, so the missing units and each row's units read as the government lists them.
   const { units, optional } = reportingUnits(structure, directory);
@@ -88,9 +96,9 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
     const report = reportByUnit.get(ref.code);
     const reportStatus = statusOf(report);
     const late = report?.late ?? null;
-    const entries = new Map<string, ReportEntry>();
-    if (VISIBLE.has(reportStatus)) for (const entry of report!.entries) entries.set(taskKey(entry), entry);
-    if (required.length > 0) expectedUnits.push(ref);
+    const visible = VISIBLE.has(reportStatus) && report!.entries.length > 0;
+    const entries = visible ? new Map(report!.entries.map((entry) => [taskKey(entry), entry])) : NO_ENTRIES;
+    if (required.length > 0) countExpected(totals, ref, report, reportStatus);
     const addLine = (key: string, task: CarriedTask, entry: ReportEntry | null) => {
       const line: UnitLine = { department: ref, role: task.role, via: task.via, required: task.required, reportStatus, late, entry };
       const lines = linesByTask.get(key);
@@ -99,9 +107,11 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
     };
     for (const { key, task } of required) addLine(key, task, entries.get(key) ?? null);
     // A row of an open collective (各有关部门) is the unit's only where it reported on it.
-    for (const [key, entry] of entries) {
-      const task = optional.get(key);
-      if (task && !required.some((row) => row.key === key)) addLine(key, task, entry);
+    if (optional.size > 0) {
+      for (const [key, entry] of entries) {
+        const task = optional.get(key);
+        if (task && !required.some((row) => row.key === key)) addLine(key, task, entry);
+      }
     }
   }
 
@@ -120,23 +130,25 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
     const taskRollups = tasks.map((task) => task.rollup).filter((value): value is { status: TaskStatus; progress: number } => value.status !== null);
     return { no: measure.no, title: measure.title, category: measure.category, rollup: rollup(taskRollups), tasks };
   });
-
-  const expectedReports = expectedUnits.map((unit) => ({ unit, report: reportByUnit.get(unit.code) }));
-  const submitted = expectedReports.filter(({ report }) => report?.firstSubmittedAt);
-  const missing = expectedReports.filter(({ report }) => !report?.firstSubmittedAt).map(({ unit }) => unit);
-  const withStatus = (status: ReportStatus) => expectedReports.filter(({ report }) => statusOf(report) === status).length;
-  const totals: Totals = {
-    expected: expectedUnits.length,
-    submitted: submitted.length,
-    onTime: submitted.filter(({ report }) => report!.late === false).length,
-    late: submitted.filter(({ report }) => report!.late === true).length,
-    missing: missing.length,
-    accepted: withStatus('accepted'),
-    returned: withStatus('returned'),
-    awaitingReview: withStatus('submitted'),
-    missingDepartments: missing,
-  };
   return { measures, totals };
+}
+
+const NO_ENTRIES: ReadonlyMap<string, ReportEntry> = new Map();
+
+/** Counts an expected unit in the totals: submitted (at least once), on time or late, missing, and its report's status. */
+function countExpected(totals: Totals, unit: DepartmentRef, report: ConsolidatedReportRow | undefined, status: ReportStatus) {
+  totals.expected += 1;
+  if (report?.firstSubmittedAt) {
+    totals.submitted += 1;
+    if (report.late === false) totals.onTime += 1;
+    if (report.late === true) totals.late += 1;
+  } else {
+    totals.missing += 1;
+    totals.missingDepartments.push(unit);
+  }
+  if (status === 'accepted') totals.accepted += 1;
+  if (status === 'returned') totals.returned += 1;
+  if (status === 'submitted') totals.awaitingReview += 1;
 }
 
 export type Consolidated = ReturnType<typeof consolidatePeriod>;

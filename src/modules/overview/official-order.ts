@@ -14,7 +14,13 @@ export function officialOrder(structure: PlanStructure, directory: Directory): D
   return cachedPer(orderCache, structure, directory, () => computeOfficialOrder(structure, directory));
 }
 
+/** Each unit's place in `officialOrder`, by code. */
+export function officialRank(structure: PlanStructure, directory: Directory): ReadonlyMap<string, number> {
+  return cachedPer(rankCache, structure, directory, () => new Map(officialOrder(structure, directory).map((department, index) => [department.code, index])));
+}
+
 const orderCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
+const rankCache = new WeakMap<PlanStructure, WeakMap<Directory, ReadonlyMap<string, number>>>();
 const expectedCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
 
 /** Structures and directories are immutable while memoised, so derived lists are kept per pair. */
