@@ -47,9 +47,10 @@ export async function openConsolidatedRead(db: Queryable, planCode: string, peri
   const key = `${plan.code}|${deadlines}|${headsVersion(heads)}|${earlier.map((before) => versions.get(before.id)).join(',')}|${opinionSets}`;
 
   const build = async () => {
+    const keep = contents?.(plan.id, period.id);
     const [phases, light, figures, opinions] = await Promise.all([
       listPhases(db, plan.id),
-      loadLightReports(db, plan.id, period.id, heads, contents),
+      loadLightReports(db, plan.id, period.id, heads, keep),
       Promise.all(
         earlier.map((before, index) => {
           const withMissing = index === earlier.length - 1;
@@ -59,7 +60,7 @@ export async function openConsolidatedRead(db: Queryable, planCode: string, peri
       ),
       listSubmittedOpinions(db, plan.id, [period.id]),
     ]);
-    const result = consolidatePeriod(structure, directory, light);
+    const result = consolidatePeriod(structure, directory, light, keep?.consolidation);
     const history: PeriodResult[] = earlier.map((before, index) => ({ period: before, result: figures[index]! }));
     const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
     const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light);

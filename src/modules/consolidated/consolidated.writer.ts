@@ -14,9 +14,10 @@ import type { ReportStatus, UnitLine } from './rollup.js';
  * The small parts still go through their schemas.
  *
  * The parts of a line that outlive a read are printed once and kept as bytes: an entry (kept
- * between reads with its report, kept-contents.ts) and a unit's reference with its role on a row
- * (one object per unit while the 分工表 and the directory stay: official-order.ts). A read then
- * joins kept buffers (Buffer.concat) rather than building and encoding a string of every line.
+ * between reads with its report, kept-contents.ts), a unit's reference with its role on a row
+ * (one object per unit while the 分工表 and the directory stay: official-order.ts) and a row's
+ * lines (while the row keeps its array of lines: rollup.ts). A read then joins kept buffers
+ * (Buffer.concat) rather than building and encoding a string of every line.
  * (Having Postgres print the entries cost it more than JSON.parse and these parts cost the service.)
  */
 
@@ -70,6 +71,21 @@ function prefixPart(line: UnitLine): Buffer {
   return (parts[index] ??= bytes(`{"department":${ref(line.department)},"role":"${line.role}","via":${line.via === null ? 'null' : ref(line.via)},"required":${line.required},"reportStatus":"`));
 }
 
+const printedRows = new WeakMap<readonly UnitLine[], Buffer>();
+/** A row's lines, kept per array: a row none of whose units wrote since the last read keeps its array (rollup.ts). */
+function unitsPart(lines: readonly UnitLine[]): Buffer {
+  let part = printedRows.get(lines);
+  if (part === undefined) {
+    const pieces: Buffer[] = [];
+    lines.forEach((line, index) => {
+      if (index > 0) pieces.push(COMMA);
+      pieces.push(prefixPart(line), statusParts.get(line.reportStatus)![lateIndex(line.late)]!, line.entry ? entryPart(line.entry) : NULL_ENTRY);
+    });
+    printedRows.set(lines, (part = Buffer.concat(pieces)));
+  }
+  return part;
+}
+
 /** The consolidated report as the UTF-8 bytes of its JSON. */
 export function writeConsolidatedJson(report: ConsolidatedReport): Buffer {
   const parts: Buffer[] = [
@@ -78,11 +94,7 @@ export function writeConsolidatedJson(report: ConsolidatedReport): Buffer {
   report.measures.forEach((measure, measureIndex) => {
     parts.push(bytes(`${measureIndex > 0 ? ',' : ''}${head(measureHead, measure)},"tasks":[`));
     measure.tasks.forEach((task, taskIndex) => {
-      parts.push(bytes(`${taskIndex > 0 ? ',' : ''}${head(taskHead, task)},"units":[`));
-      task.units.forEach((line, lineIndex) => {
-        if (lineIndex > 0) parts.push(COMMA);
-        parts.push(prefixPart(line), statusParts.get(line.reportStatus)![lateIndex(line.late)]!, line.entry ? entryPart(line.entry) : NULL_ENTRY);
-      });
+      parts.push(bytes(`${taskIndex > 0 ? ',' : ''}${head(taskHead, task)},"units":[`), unitsPart(task.units));
       parts.push(bytes(`],"leadOpinions":${json(leadOpinions, task.leadOpinions)}}`));
     });
     parts.push(bytes(']}'));

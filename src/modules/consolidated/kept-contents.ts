@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
+import { createConsolidationMemo, type ConsolidationMemo } from './rollup.js';
 
 /** What a report holds beyond its status: parsed once, then kept while the report stays at the same version. */
 export interface ReportContents {
@@ -11,25 +12,29 @@ export interface ReportContents {
   narrative: SummaryNarrative | null;
 }
 
-/** The contents of one period's reports, by unit; a new map replaces the old one on each read, so units' removed reports do not linger. */
-export type PeriodContents = ReadonlyMap<string, ReportContents>;
-
-export interface ContentsKeeper {
-  get(planId: number, periodId: string): PeriodContents | undefined;
-  set(planId: number, periodId: string, contents: PeriodContents): void;
+/** What is kept of one period between reads. */
+export interface KeptPeriod {
+  /** The contents of the reports the office sees, by unit; replaced whole on each read, so removed reports do not linger. */
+  contents: ReadonlyMap<string, ReportContents>;
+  /** The last consolidation's lines and row figures (rollup.ts). */
+  consolidation: ConsolidationMemo;
 }
 
+export type ContentsKeeper = (planId: number, periodId: string) => KeptPeriod;
+
 /**
- * Keeps the reports' contents of the last few periods read. The first read after a write then
- * fetches every report's status (small rows) and the contents only of the reports whose stamp
- * moved (their id, version or update), instead of printing and parsing every report's jsonb again: at 2,000 units that is most
- * of the work of a consolidation. Values are immutable once kept (nothing mutates an entry), so
- * they are shared between reads.
+ * Keeps what the last few periods read were built from. The first read after a write then
+ * fetches every report's status (small rows) and the contents only of the reports whose id,
+ * version or update moved, instead of printing and parsing every report's jsonb again, and
+ * builds the lines of those reports' units only. Kept values are immutable (nothing mutates an
+ * entry or a line), so they are shared between reads.
  */
 export function createContentsKeeper(periods = 4): ContentsKeeper {
-  const cache = new LRUCache<string, PeriodContents>({ max: periods });
-  return {
-    get: (planId, periodId) => cache.get(`${planId}|${periodId}`),
-    set: (planId, periodId, contents) => void cache.set(`${planId}|${periodId}`, contents),
+  const cache = new LRUCache<string, KeptPeriod>({ max: periods });
+  return (planId, periodId) => {
+    const key = `${planId}|${periodId}`;
+    let kept = cache.get(key);
+    if (kept === undefined) cache.set(key, (kept = { contents: new Map(), consolidation: createConsolidationMemo() }));
+    return kept;
   };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Queryable } from '../../db/client.js';
 import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
-import type { ContentsKeeper, ReportContents } from './kept-contents.js';
+import type { KeptPeriod, ReportContents } from './kept-contents.js';
 import type { ConsolidatedReportRow, ReportStatus } from './rollup.js';
 
 /** A report as the consolidated JSON reads it: its entries only when the office sees them. */
@@ -53,12 +53,12 @@ const sameVersion = (kept: ReportContents | undefined, head: ReportHead) => kept
 
 /**
  * The period's reports with only what a consolidation reads, from their heads: the contents of
- * those the office sees come from `keeper` (kept-contents.ts) while a report stays at the version
+ * those the office sees come from `keep` (kept-contents.ts) while a report stays at the version
  * kept, the others' from the database (all of the period's in one query when most are missing).
  * A report the database has moved on since its head was read is taken as it is now, whole.
  */
-export async function loadLightReports(db: Queryable, planId: number, periodId: string, heads: readonly ReportHead[], keeper?: ContentsKeeper): Promise<LightReport[]> {
-  const kept = keeper?.get(planId, periodId);
+export async function loadLightReports(db: Queryable, planId: number, periodId: string, heads: readonly ReportHead[], keep?: KeptPeriod): Promise<LightReport[]> {
+  const kept = keep?.contents;
   const stale = heads.filter((head) => head.visible && !sameVersion(kept?.get(head.department_code), head));
   const where = sql`where plan_id = ${planId} and period_id = ${periodId}`;
   let rows: readonly (ReportHead | ReportWithContents)[] = heads;
@@ -92,7 +92,7 @@ export async function loadLightReports(db: Queryable, planId: number, periodId: 
       narrative: held?.narrative ?? null,
     };
   });
-  keeper?.set(planId, periodId, contents);
+  if (keep) keep.contents = contents;
   return reports;
 }
 

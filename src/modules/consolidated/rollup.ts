@@ -1,6 +1,6 @@
 import type { ReportEntry } from '../../db/schema/index.js';
 import type { Directory } from '../departments/departments.service.js';
-import { reportingUnits } from '../overview/official-order.js';
+import { reportingUnits, type ReportingUnits, type UnitRows } from '../overview/official-order.js';
 import type { DepartmentRef, PlanStructure, TaskView } from '../plans/plans.service.js';
 import { taskKey, type CarriedTask } from '../reports/carried-tasks.js';
 import type { ReportRow } from '../reports/reports.repository.js';
@@ -84,7 +84,7 @@ const statusOf = (report: ConsolidatedReportRow | undefined): ReportStatus => (!
  * The office's view of one period: every task row with each carrying unit's report, a roll-up
  * per row and per measure, and the submission totals. Pure: callers load the inputs.
  */
-export function consolidatePeriod(structure: PlanStructure, directory: Directory, reports: readonly ConsolidatedReportRow[]) {
+export function consolidatePeriod(structure: PlanStructure, directory: Directory, reports: readonly ConsolidatedReportRow[], memo?: ConsolidationMemo) {
   const reportByUnit = new Map<string, ConsolidatedReportRow>();
   for (const report of reports) reportByUnit.set(report.departmentCode, report);
   const linesByTask = new Map<string, UnitLine[]>();
@@ -92,40 +92,32 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
 
   // Official order, so the missing units and each row's units read as the government lists them.
   const { units, optional } = reportingUnits(structure, directory);
-  for (const { ref, required } of units) {
+  if (memo && memo.units !== units) Object.assign(memo, { units, slots: [], rows: new Map() });
+  units.forEach(({ ref, required }, index) => {
     const report = reportByUnit.get(ref.code);
-    const reportStatus = statusOf(report);
+    const status = statusOf(report);
     const late = report?.late ?? null;
-    const visible = VISIBLE.has(reportStatus) && report!.entries.length > 0;
-    const entries = visible ? new Map(report!.entries.map((entry) => [taskKey(entry), entry])) : NO_ENTRIES;
-    if (required.length > 0) countExpected(totals, ref, report, reportStatus);
-    const addLine = (key: string, task: CarriedTask, entry: ReportEntry | null) => {
-      const line: UnitLine = { department: ref, role: task.role, via: task.via, required: task.required, reportStatus, late, entry };
+    const entries = VISIBLE.has(status) ? report!.entries : NO_ENTRIES;
+    if (required.length > 0) countExpected(totals, ref, report, status);
+    let slot = memo?.slots[index];
+    if (slot?.status !== status || slot.late !== late || slot.entries !== entries) {
+      slot = { status, late, entries, lines: unitLines(ref, required, optional, { status, late, entries }) };
+      if (memo) memo.slots[index] = slot;
+    }
+    for (const { key, line } of slot.lines) {
       const lines = linesByTask.get(key);
       if (lines) lines.push(line);
       else linesByTask.set(key, [line]);
-    };
-    for (const { key, task } of required) addLine(key, task, entries.get(key) ?? null);
-    // A row of an open collective (各有关部门) is the unit's only where it reported on it.
-    if (optional.size > 0) {
-      for (const [key, entry] of entries) {
-        const task = optional.get(key);
-        if (task && !required.some((row) => row.key === key)) addLine(key, task, entry);
-      }
     }
-  }
+  });
 
   const measures: ConsolidatedMeasure[] = structure.measures.map((measure) => {
     const tasks = measure.tasks.map((task): ConsolidatedTask => {
-      const units = linesByTask.get(taskKey({ measureNo: measure.no, taskSeq: task.seq })) ?? [];
-      const entries: ReportEntry[] = [];
-      let expected = 0;
-      for (const line of units) {
-        if (line.required) expected += 1;
-        if (isCounted(line)) entries.push(line.entry);
-      }
+      const key = taskKey({ measureNo: measure.no, taskSeq: task.seq });
+      const row = rowFigures(linesByTask.get(key) ?? [], memo?.rows.get(key));
+      memo?.rows.set(key, row);
       const { id: _id, ...printed } = task;
-      return { ...printed, expected, reported: entries.length, rollup: rollup(entries), units };
+      return { ...printed, ...row };
     });
     const taskRollups = tasks.map((task) => task.rollup).filter((value): value is { status: TaskStatus; progress: number } => value.status !== null);
     return { no: measure.no, title: measure.title, category: measure.category, rollup: rollup(taskRollups), tasks };
@@ -133,7 +125,54 @@ export function consolidatePeriod(structure: PlanStructure, directory: Directory
   return { measures, totals };
 }
 
-const NO_ENTRIES: ReadonlyMap<string, ReportEntry> = new Map();
+/**
+ * What a consolidation of a period keeps for the next one of the same period (opt-in; the
+ * consolidated JSON keeps one per period: kept-contents.ts): each unit's lines, by its place in
+ * `reportingUnits`, while its report's status, lateness and entries (the same array: kept
+ * contents) stay; each row's lines and figures while its lines stay the same objects. A read
+ * after one unit's write then builds that unit's lines and its rows' figures only, and the rows
+ * it does not carry keep their `units` array, which the JSON writer keeps printed
+ * (consolidated.writer.ts). Lines are never mutated once built.
+ */
+export interface ConsolidationMemo {
+  units?: ReportingUnits['units'];
+  slots: ({ status: ReportStatus; late: boolean | null; entries: readonly ReportEntry[]; lines: { key: string; line: UnitLine }[] } | undefined)[];
+  rows: Map<string, RowFigures>;
+}
+
+export const createConsolidationMemo = (): ConsolidationMemo => ({ slots: [], rows: new Map() });
+
+type RowFigures = Pick<ConsolidatedTask, 'expected' | 'reported' | 'rollup' | 'units'>;
+
+/** A row's figures from its lines; those kept when the lines are the ones they were computed from. */
+function rowFigures(units: UnitLine[], kept: RowFigures | undefined): RowFigures {
+  if (kept && kept.units.length === units.length && kept.units.every((line, index) => line === units[index])) return kept;
+  const entries: ReportEntry[] = [];
+  let expected = 0;
+  for (const line of units) {
+    if (line.required) expected += 1;
+    if (isCounted(line)) entries.push(line.entry);
+  }
+  return { expected, reported: entries.length, rollup: rollup(entries), units };
+}
+
+/** A unit's line on each row it carries, and on each row of an open collective it reported on. */
+function unitLines(ref: DepartmentRef, required: UnitRows['required'], optional: ReportingUnits['optional'], report: { status: ReportStatus; late: boolean | null; entries: readonly ReportEntry[] }) {
+  const byKey = new Map(report.entries.map((entry) => [taskKey(entry), entry]));
+  const lineOf = (key: string, task: CarriedTask, entry: ReportEntry | null) => ({
+    key,
+    line: { department: ref, role: task.role, via: task.via, required: task.required, reportStatus: report.status, late: report.late, entry } satisfies UnitLine,
+  });
+  const lines = required.map(({ key, task }) => lineOf(key, task, byKey.get(key) ?? null));
+  // A row of an open collective (各有关部门) is the unit's only where it reported on it.
+  for (const [key, entry] of byKey) {
+    const task = optional.get(key);
+    if (task && !required.some((row) => row.key === key)) lines.push(lineOf(key, task, entry));
+  }
+  return lines;
+}
+
+const NO_ENTRIES: readonly ReportEntry[] = [];
 
 /** Counts an expected unit in the totals: submitted (at least once), on time or late, missing, and its report's status. */
 function countExpected(totals: Totals, unit: DepartmentRef, report: ConsolidatedReportRow | undefined, status: ReportStatus) {
