@@ -7,7 +7,7 @@ export interface ReportContents {
   /** The report's id, version and last update (microseconds): any write moves the version and `updated_at` (reports.service.ts). */
   id: number;
   version: number;
-  updated: number;
+  updated: string;
   entries: ReportEntry[];
   narrative: SummaryNarrative | null;
 }

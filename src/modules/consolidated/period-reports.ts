@@ -15,8 +15,8 @@ export interface ReportHead {
   version: number;
   late: boolean | null;
   submitted: boolean;
-  /** `updated_at` in microseconds since the epoch (exact in a double until 2255). */
-  updated: number;
+  /** `updated_at` in microseconds since the epoch, as text (exact, and the same string from either driver). */
+  updated: string;
   /** Whether the office sees the report's contents (as `consolidatePeriod` decides: VISIBLE, version > 0). */
   visible: boolean;
 }
@@ -24,7 +24,7 @@ export interface ReportHead {
 type ReportWithContents = ReportHead & { entries: ReportEntry[] | null; narrative: SummaryNarrative | null };
 
 const HEAD = sql`id, department_code, status, version, late, first_submitted_at is not null as submitted,
-  (extract(epoch from updated_at) * 1000000)::float8 as updated, version > 0 and status in ('submitted', 'accepted', 'returned') as visible`;
+  ((date_part('epoch', updated_at) * 1000000)::int8)::text as updated, version > 0 and status in ('submitted', 'accepted', 'returned') as visible`;
 // The contents of reports the office does not see (drafts) stay in the database.
 const CONTENTS = sql`case when version > 0 and status in ('submitted', 'accepted', 'returned') then entries end as entries,
   case when version > 0 and status in ('submitted', 'accepted', 'returned') then narrative end as narrative`;
@@ -41,10 +41,10 @@ export function loadReportHeads(db: Queryable, planId: number, periodId: string)
  */
 export function headsVersion(heads: readonly ReportHead[]): string {
   let versions = 0;
-  let latest = 0;
+  let latest = '';
   for (const head of heads) {
     versions += head.version;
-    if (head.updated > latest) latest = head.updated;
+    if (head.updated.length > latest.length || (head.updated.length === latest.length && head.updated > latest)) latest = head.updated;
   }
   return `${heads.length}.${versions}.${latest}`;
 }
