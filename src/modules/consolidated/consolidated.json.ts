@@ -5,7 +5,7 @@ import { listSubmittedOpinions, opinionSetsVersion } from '../lead/lead.reposito
 import { expectedUnitsInOrder } from '../overview/official-order.js';
 import { periodView } from '../periods/periods.service.js';
 import { listPhases } from '../plans/plans.repository.js';
-import type { PlanStructure } from '../plans/plans.service.js';
+import { loadPlanStructure, type PlanStructure } from '../plans/plans.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
 import { loadEarlierPeriods, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
 import { headsVersion, loadLightReports, loadReportHeads } from './period-reports.js';
@@ -33,24 +33,26 @@ export interface ConsolidatedRead {
  */
 export async function openConsolidatedRead(db: Queryable, planCode: string, periodId: string, kept: KeptInputs = {}): Promise<ConsolidatedRead> {
   const { figures: figuresCache = (_key, compute) => compute(), contents } = kept;
+  // The heads need only the plan (memoised) and the period's id, so they are read while the periods are listed.
+  const heads = loadPlanStructure(db, planCode).then(({ plan }) => loadReportHeads(db, plan.id, periodId));
+  heads.catch(() => undefined);
   const [{ structure, read }, directory] = await Promise.all([selectPeriods(db, planCode, { upTo: periodId, window: 1 }), loadDirectory(db)]);
   const { plan } = structure;
   const period = read.at(-1)!;
   const earlier = read.slice(0, -1);
-  const [heads, versions, opinionSets] = await Promise.all([
-    loadReportHeads(db, plan.id, period.id),
+  const [versions, opinionSets] = await Promise.all([
     periodVersions(db, plan.id, earlier.map((before) => before.id)),
     opinionSetsVersion(db, plan.id, read.map((each) => each.id)),
   ]);
   // Any report, lead opinion set or deadline of the periods read changes the key.
   const deadlines = read.map((each) => `${each.id}:${each.dueAt.getTime()}`).join(',');
-  const key = `${plan.code}|${deadlines}|${headsVersion(heads)}|${earlier.map((before) => versions.get(before.id)).join(',')}|${opinionSets}`;
+  const key = `${plan.code}|${deadlines}|${headsVersion(await heads)}|${earlier.map((before) => versions.get(before.id)).join(',')}|${opinionSets}`;
 
   const build = async () => {
     const keep = contents?.(plan.id, period.id);
     const [phases, light, figures, opinions] = await Promise.all([
       listPhases(db, plan.id),
-      loadLightReports(db, plan.id, period.id, heads, keep),
+      loadLightReports(db, plan.id, period.id, await heads, keep),
       Promise.all(
         earlier.map((before, index) => {
           const withMissing = index === earlier.length - 1;
