@@ -8,7 +8,7 @@ import { listPhases } from '../plans/plans.repository.js';
 import { loadPlanStructure, type PlanStructure } from '../plans/plans.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
 import { loadEarlierPeriods, periodVersions, type EarlierPeriod, type RowFigures } from './consolidated.reader.js';
-import { headsVersion, loadLightReports, loadReportHeads } from './period-reports.js';
+import { loadLightReports, readReportHeads } from './period-reports.js';
 import type { ContentsKeeper } from './kept-contents.js';
 import { flagPeriod, rectificationEndsOn, selectPeriods } from './consolidated.service.js';
 import { writeConsolidatedJson } from './consolidated.writer.js';
@@ -23,36 +23,41 @@ export interface ConsolidatedRead {
 
 /**
  * `consolidated` (consolidated.service.ts) as the JSON the route sends (its UTF-8 bytes). The key
- * is read in one round of queries whose answers the build goes on with: the period's report heads
- * (without contents: its version is theirs), the two periods before it, which only the flags read,
- * by their reports versions, and the lead opinion sets' version. On a miss the build fetches the
- * contents of the reports the office sees only for those written since the last read (kept
- * between reads: kept-contents.ts), and the earlier periods' figures as each row's sums by
- * GROUP BY (consolidated.reader.ts), kept per period and version. The rules stay those of
+ * is read in one round of small queries: the period's reports version (with the report heads in
+ * the same statement when the version is not the one the last build read: period-reports.ts), the
+ * two periods before it, which only the flags read, by their reports versions, and the lead
+ * opinion sets' version. A hit ships no rows. On a miss the build goes on from those heads,
+ * fetching the contents of the reports the office sees only for those written since the last read
+ * (kept between reads: kept-contents.ts), and takes the earlier periods' figures as each row's sums
+ * by GROUP BY (consolidated.reader.ts), kept per period and version. The rules stay those of
  * `consolidatePeriod`, `flagsOf` and `rollup`.
  */
 export async function openConsolidatedRead(db: Queryable, planCode: string, periodId: string, kept: KeptInputs = {}): Promise<ConsolidatedRead> {
   const { figures: figuresCache = (_key, compute) => compute(), contents } = kept;
-  // The heads need only the plan (memoised) and the period's id, so they are read while the periods are listed.
-  const heads = loadPlanStructure(db, planCode).then(({ plan }) => loadReportHeads(db, plan.id, periodId));
-  heads.catch(() => undefined);
+  // The period's version needs only the plan (memoised) and the period's id, so it is read while the periods are listed.
+  const current = loadPlanStructure(db, planCode).then(({ plan }) => readReportHeads(db, plan.id, periodId, contents?.(plan.id, periodId).headsVersion));
+  current.catch(() => undefined);
   const [{ structure, read }, directory] = await Promise.all([selectPeriods(db, planCode, { upTo: periodId, window: 1 }), loadDirectory(db)]);
   const { plan } = structure;
   const period = read.at(-1)!;
   const earlier = read.slice(0, -1);
-  const [versions, opinionSets] = await Promise.all([
+  const [versions, opinionSets, { version, heads: readHeads }] = await Promise.all([
     periodVersions(db, plan.id, earlier.map((before) => before.id)),
     opinionSetsVersion(db, plan.id, read.map((each) => each.id)),
+    current,
   ]);
   // Any report, lead opinion set or deadline of the periods read changes the key.
   const deadlines = read.map((each) => `${each.id}:${each.dueAt.getTime()}`).join(',');
-  const key = `${plan.code}|${deadlines}|${headsVersion(await heads)}|${earlier.map((before) => versions.get(before.id)).join(',')}|${opinionSets}`;
+  const key = `${plan.code}|${deadlines}|${version}|${earlier.map((before) => versions.get(before.id)).join(',')}|${opinionSets}`;
 
   const build = async () => {
-    const keep = contents?.(plan.id, period.id);
+    const kept = contents?.(plan.id, period.id);
+    // Heads not read with the version (it was the one kept) are read now: something else changed the key.
+    const heads = readHeads ?? (await readReportHeads(db, plan.id, period.id)).heads!;
+    if (kept) kept.headsVersion = version;
     const [phases, light, figures, opinions] = await Promise.all([
       listPhases(db, plan.id),
-      loadLightReports(db, plan.id, period.id, await heads, keep),
+      loadLightReports(db, plan.id, period.id, heads, kept),
       Promise.all(
         earlier.map((before, index) => {
           const withMissing = index === earlier.length - 1;
@@ -62,7 +67,7 @@ export async function openConsolidatedRead(db: Queryable, planCode: string, peri
       ),
       listSubmittedOpinions(db, plan.id, [period.id]),
     ]);
-    const result = consolidatePeriod(structure, directory, light, keep?.consolidation);
+    const result = consolidatePeriod(structure, directory, light, kept?.consolidation);
     const history: PeriodResult[] = earlier.map((before, index) => ({ period: before, result: figures[index]! }));
     const flags = flagsOf([...history, { period, result }], rectificationEndsOn(plan, phases));
     const { period: _row, ...rest } = flagPeriod(structure, directory, period, result, flags, opinions, light);

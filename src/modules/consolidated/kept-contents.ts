@@ -18,6 +18,8 @@ export interface KeptPeriod {
   contents: ReadonlyMap<string, ReportContents>;
   /** The last consolidation's lines and row figures (rollup.ts). */
   consolidation: ConsolidationMemo;
+  /** The reports version the last build read the heads at: a read at the same version does not fetch them (period-reports.ts). */
+  headsVersion?: string;
 }
 
 export type ContentsKeeper = (planId: number, periodId: string) => KeptPeriod;

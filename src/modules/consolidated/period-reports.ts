@@ -29,25 +29,39 @@ const HEAD = sql`id, department_code, status, version, late, first_submitted_at 
 const CONTENTS = sql`case when version > 0 and status in ('submitted', 'accepted', 'returned') then entries end as entries,
   case when version > 0 and status in ('submitted', 'accepted', 'returned') then narrative end as narrative`;
 
-/** Every report of the period, without contents. */
-export function loadReportHeads(db: Queryable, planId: number, periodId: string): Promise<ReportHead[]> {
-  return selectRows<ReportHead>(db, sql`select ${HEAD} from reports where plan_id = ${planId} and period_id = ${periodId}`);
+/** The period's reports version and, when it is not the one the caller knows, its report heads. */
+export interface HeadsRead {
+  /** As `periodReportsVersion` (reports.repository.ts) counts it: how many reports, the sum of their versions, the latest update. */
+  version: string;
+  heads?: ReportHead[];
 }
 
 /**
- * The period's reports version from its heads, as `periodReportsVersion` (reports.repository.ts)
- * counts it: how many reports, the sum of their versions and the latest update. Every write moves
- * a report's version and `updated_at`.
+ * The period's reports version, and its report heads unless the version is `known`: in one
+ * statement, so a read whose version has not moved (a cache hit) ships no rows, and one whose
+ * version has moved (a miss) gets its heads in the same round trip. The heads come as one JSON
+ * array of arrays (cheaper to print and parse than a row each).
  */
-export function headsVersion(heads: readonly ReportHead[]): string {
-  let versions = 0;
-  let latest = '';
-  for (const head of heads) {
-    versions += head.version;
-    if (head.updated.length > latest.length || (head.updated.length === latest.length && head.updated > latest)) latest = head.updated;
-  }
-  return `${heads.length}.${versions}.${latest}`;
+export async function readReportHeads(db: Queryable, planId: number, periodId: string, known?: string): Promise<HeadsRead> {
+  const [row] = await selectRows<{ version: string; heads: HeadTuple[] | null }>(
+    db,
+    sql`with h as materialized (
+        select id, department_code, status, version, late, first_submitted_at is not null as submitted,
+          (date_part('epoch', updated_at) * 1000000)::int8 as updated, version > 0 and status in ('submitted', 'accepted', 'returned') as visible
+        from reports where plan_id = ${planId} and period_id = ${periodId}
+      ), v as (
+        select count(*) || '.' || coalesce(sum(version), 0) || '.' || coalesce(max(updated)::text, '') as version from h
+      )
+      select v.version, case when v.version is distinct from ${known ?? null} then
+          (select coalesce(json_agg(json_build_array(id, department_code, status, version, late, submitted, updated::text, visible)), '[]') from h)
+        end as heads
+      from v`,
+  );
+  const heads = row!.heads?.map(([id, code, status, version, late, submitted, updated, visible]): ReportHead => ({ id, department_code: code, status, version, late, submitted, updated, visible }));
+  return heads === undefined ? { version: row!.version } : { version: row!.version, heads };
 }
+
+type HeadTuple = [number, string, ReportHead['status'], number, boolean | null, boolean, string, boolean];
 
 const sameVersion = (kept: ReportContents | undefined, head: ReportHead) => kept !== undefined && kept.id === head.id && kept.version === head.version && kept.updated === head.updated;
 
