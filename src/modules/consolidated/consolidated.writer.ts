@@ -13,10 +13,10 @@ import type { ReportStatus, UnitLine } from './rollup.js';
  * parts, not validated object by object (they come from the database, validated when written).
  * The small parts still go through their schemas.
  *
- * The parts of a line that outlive a read are printed once and kept as bytes: an entry (kept
- * between reads with its report, kept-contents.ts), a unit's reference with its role on a row
- * (one object per unit while the 分工表 and the directory stay: official-order.ts) and a row's
- * lines (while the row keeps its array of lines: rollup.ts). A read then joins kept buffers
+ * The parts that outlive a read are printed once and kept as bytes: a unit's reference with its
+ * role on a row (one object per unit while the 分工表 and the directory stay: official-order.ts)
+ * and a row's lines (while the row keeps its array of lines, which no write to the units on it
+ * replaced since: rollup.ts, kept-contents.ts). A read then joins kept buffers
  * (Buffer.concat) rather than building and encoding a string of every line.
  * (Having Postgres print the entries cost it more than JSON.parse and these parts cost the service.)
  */
@@ -49,13 +49,8 @@ function printEntry(entry: ReportEntry): string {
   return `{"measureNo":${entry.measureNo},"taskSeq":${entry.taskSeq},"status":${JSON.stringify(entry.status)},"progress":${entry.progress},"summary":${JSON.stringify(entry.summary)}${problems}${nextSteps}}`;
 }
 
-const printedEntries = new WeakMap<ReportEntry, Buffer>();
-/** An entry and the line's closing brace. */
-function entryPart(entry: ReportEntry): Buffer {
-  let part = printedEntries.get(entry);
-  if (part === undefined) printedEntries.set(entry, (part = bytes(`${printEntry(entry)}}`)));
-  return part;
-}
+/** An entry and the line's closing brace (printed when its row is: rows are kept printed, entries are not, to keep memory to one copy). */
+const entryPart = (entry: ReportEntry) => bytes(`${printEntry(entry)}}`);
 
 const printedPrefixes = new WeakMap<DepartmentRef, Map<DepartmentRef | null, Buffer[]>>();
 /**

@@ -31,7 +31,7 @@ export type ContentsKeeper = (planId: number, periodId: string) => KeptPeriod;
  * builds the lines of those reports' units only. Kept values are immutable (nothing mutates an
  * entry or a line), so they are shared between reads.
  */
-export function createContentsKeeper(periods = 4): ContentsKeeper {
+export function createContentsKeeper(periods = 3): ContentsKeeper {
   const cache = new LRUCache<string, KeptPeriod>({ max: periods });
   return (planId, periodId) => {
     const key = `${planId}|${periodId}`;
