@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { selectRows } from '../src/db/client.js';
 import { reports, type ReportEntry } from '../src/db/schema/index.js';
 import { consolidated } from '../src/modules/consolidated/consolidated.service.js';
 import { consolidatedSchema } from '../src/modules/consolidated/consolidated.schemas.js';
@@ -119,5 +120,22 @@ describe.each(drivers)('consolidated JSON written from SQL (%s)', (driver) => {
     const after = await read('2019Q3');
     expect(after).not.toBe(before);
     expect(after === JSON.stringify(consolidatedSchema.parse(await consolidated(ctx.app.db, PLAN, '2019Q3'))), 'the written JSON differs from the schema\'s serialisation').toBe(true);
+  });
+
+  it('when some reports of the period read change after a read, the next read uses their new contents and keeps the others', async () => {
+    const office = await bearer(ctx.app, 'office');
+    const read = async () => (await ctx.app.inject({ method: 'GET', url: `/v1/plans/${PLAN}/periods/2019Q1/consolidated`, headers: office })).body;
+    const before = await read();
+    // A new version of one report's entries, one report back to draft, one returned: as writes leave them (version and updated_at move).
+    const [changed, drafted, returned] = (
+      await selectRows<{ id: number }>(ctx.app.db, sql`select id from reports where period_id = '2019Q1' and version > 0 and status in ('submitted', 'accepted') order by department_code limit 3`)
+    ).map((row) => row.id) as [number, number, number];
+    await ctx.app.db.execute(sql`update reports set entries = jsonb_set(entries, '{0,summary}', to_jsonb('改写 ' || ${TRICKY}::text)), version = version + 1, updated_at = now() where id = ${changed}`);
+    await ctx.app.db.execute(sql`update reports set status = 'draft', version = version + 1, updated_at = now() where id = ${drafted}`);
+    await ctx.app.db.execute(sql`update reports set status = 'returned', version = version + 1, updated_at = now() where id = ${returned}`);
+    const after = await read();
+    expect(after).not.toBe(before);
+    expect(after.includes('改写 '), 'the changed entry is read anew').toBe(true);
+    expect(after === JSON.stringify(consolidatedSchema.parse(await consolidated(ctx.app.db, PLAN, '2019Q1'))), 'the written JSON differs from the schema\'s serialisation').toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { ifNoneMatchHolds } from './entity-tags.js';
 import { createKeyedCache } from './keyed-cache.js';
 
 interface CachedBody {
-  json: string;
+  json: string | Buffer;
   etag: string;
 }
 
@@ -27,11 +27,12 @@ export function createJsonCache(max = 500) {
 
 /**
  * The same for a route that writes its JSON itself (the consolidated report, a line per unit and
- * row): `serialise` must give what the route's response schema would, byte for byte.
+ * row): `serialise` must give what the route's response schema would, byte for byte (as a
+ * string, or as its UTF-8 bytes).
  */
 export function createSerialisedCache(max = 500) {
   const cache = createKeyedCache<CachedBody>(max);
-  return async (reply: FastifyReply, key: string, serialise: () => Promise<string>) => {
+  return async (reply: FastifyReply, key: string, serialise: () => Promise<string | Buffer>) => {
     const { json, etag } = await cache(`${memoEpoch(reply.server.db)}|${key}`, () =>
       serialise().then((json) => ({ json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` })),
     );

@@ -1,42 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Queryable } from '../../db/client.js';
-import type { ReportEntry, SummaryNarrative } from '../../db/schema/index.js';
+import type { ReportEntry } from '../../db/schema/index.js';
 import { taskKey } from '../reports/carried-tasks.js';
-import type { ConsolidatedReportRow, ReportStatus } from './rollup.js';
-
-/** A report as the consolidated JSON reads it: its entries only when the office sees them. */
-export type LightReport = ConsolidatedReportRow & { narrative: SummaryNarrative | null };
-
-/**
- * The reports of the period printed, with only what a consolidation reads: one query, the entries
- * of reports the office does not see (drafts) left in the database.
- */
-export async function loadLightReports(db: Queryable, planId: number, periodId: string): Promise<LightReport[]> {
-  const rows = await selectRows<{
-    department_code: string;
-    status: Exclude<ReportStatus, 'not_started'>;
-    version: number;
-    late: boolean | null;
-    submitted: boolean;
-    narrative: SummaryNarrative | null;
-    entries: ReportEntry[] | null;
-  }>(
-    db,
-    sql`select department_code, status, version, late, first_submitted_at is not null as submitted, narrative,
-        case when version > 0 and status in ('submitted', 'accepted', 'returned') then entries end as entries
-      from reports where plan_id = ${planId} and period_id = ${periodId}`,
-  );
-  return rows.map((row) => ({
-    departmentCode: row.department_code,
-    status: row.status,
-    version: row.version,
-    late: row.late,
-    // Only its presence counts (consolidatePeriod: submitted at least once).
-    firstSubmittedAt: row.submitted ? new Date(0) : null,
-    entries: row.entries ?? [],
-    narrative: row.narrative,
-  }));
-}
 
 /** A row's counted entries in an earlier period, summed up by Postgres (see `loadEarlierPeriods`). */
 export interface RowFigures {

@@ -9,8 +9,9 @@ import { consolidatedSchema, periodParamsSchema, progressSchema } from './consol
 import { consolidatedCsvSheet, consolidatedWorkbook } from './consolidated.export.js';
 import { progressCsvSheet, progressWorkbook } from './progress.export.js';
 import * as service from './consolidated.service.js';
-import { consolidatedJson } from './consolidated.json.js';
-import type { EarlierPeriod } from './consolidated.reader.js';
+import { openConsolidatedRead } from './consolidated.json.js';
+import type { FlagInput } from './flags.js';
+import { createContentsKeeper } from './kept-contents.js';
 
 const tags = ['consolidated'];
 const errors = problemResponses(400, 401, 403, 404);
@@ -19,8 +20,9 @@ const fileName = (report: service.ConsolidatedReport, extension: string) => `${r
 export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
   const office = app.authorize(['office']);
   const sendCached = createSerialisedCache(50);
-  // The figures of the periods before the one read (its flags look back two periods), per period and version.
-  const figuresCache = createKeyedCache<EarlierPeriod>(100);
+  // What the flags read of the periods before the one read (they look back two periods), per period and version.
+  const figures = createKeyedCache<FlagInput>(100);
+  const contents = createContentsKeeper();
   const common = { tags, security: bearerSecurity, params: periodParamsSchema };
   const path = '/v1/plans/:plan/periods/:period/consolidated';
 
@@ -38,12 +40,12 @@ export const consolidatedRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     // The office re-reads a period far more often than it changes: the serialised report is
-    // kept per version of the period's reports, so a read costs one small query until a write;
-    // the first read after one writes the JSON from SQL (consolidated.json.ts).
+    // kept per version of the period's reports, so a read costs one round of small queries until
+    // a write; the first read after one builds the JSON from what changed (consolidated.json.ts).
     async (request, reply) => {
       const { plan, period } = request.params;
-      const version = await service.consolidatedVersion(app.db, plan, period);
-      return sendCached(reply, version, () => consolidatedJson(app.db, plan, period, figuresCache));
+      const read = await openConsolidatedRead(app.db, plan, period, { figures, contents });
+      return sendCached(reply, read.key, read.build);
     },
   );
 

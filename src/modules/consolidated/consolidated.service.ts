@@ -127,9 +127,6 @@ export async function consolidated(db: Queryable, planCode: string, periodId: st
   return { plan: history.plan.code, period: periodView(period, history.phases, history.plan.reportingRule.timeZone), ...rest };
 }
 
-/** The key of `consolidated`: the period's reports, the two before it (for the flags) and their deadlines. */
-export const consolidatedVersion = (db: Queryable, planCode: string, periodId: string) => historyVersion(db, planCode, { upTo: periodId, window: 1 });
-
 export type ConsolidatedReport = Awaited<ReturnType<typeof consolidated>>;
 
 /** Measures × periods: each measure's and row's roll-up in every period, with the rows' flags, to follow the trend over 2017–2019. */

@@ -46,6 +46,15 @@ export interface PeriodResult {
 }
 
 
+type Lines = FlagInput['measures'][number]['tasks'][number]['units'];
+const blockedByLines = new WeakMap<Lines, DepartmentRef[]>();
+/** The units whose counted entry on a row is blocked; kept per array of lines, which is never mutated (a row no unit wrote to keeps its array: rollup.ts). */
+function blockedUnitsOf(lines: Lines): DepartmentRef[] {
+  let units = blockedByLines.get(lines);
+  if (units === undefined) blockedByLines.set(lines, (units = lines.filter((line) => isCounted(line) && line.entry.status === 'blocked').map((line) => line.department)));
+  return units;
+}
+
 const rowRollups = (result: FlagInput) =>
   new Map(result.measures.flatMap((measure) => measure.tasks.map((task) => [taskKey({ measureNo: measure.no, taskSeq: task.seq }), task.rollup] as const)));
 
@@ -79,9 +88,8 @@ export function flagsOf(history: readonly PeriodResult[], rectificationEndsOn: s
         const periods = [before1!.period.id, current.period.id];
         flags.push({ code: 'regressed', detail: `平均进度由 ${previous.progress}% 降至 ${now.progress}%`, periods, progress: [previous.progress, now.progress] });
       }
-      const blockedUnits = task.units
-        .filter((line) => isCounted(line) && line.entry.status === 'blocked')
-        .map((line) => line.department);
+      // A counted entry is blocked exactly when the row's roll-up is (rollup.ts): only then are the lines read.
+      const blockedUnits = now.status === 'blocked' ? blockedUnitsOf(task.units) : [];
       if (blockedUnits.length > 0) {
         flags.push({ code: 'blocked', detail: `${blockedUnits.map((unit) => unit.name).join('、')}报告受阻`, units: blockedUnits });
       }

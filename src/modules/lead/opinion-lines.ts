@@ -1,7 +1,7 @@
 import type { LeadOpinion } from '../../db/schema/index.js';
 import { TASK_STATUS_LABEL } from '../consolidated/labels.js';
 import type { Directory } from '../departments/departments.service.js';
-import { officialOrder } from '../overview/official-order.js';
+import { officialRank } from '../overview/official-order.js';
 import { formatInZone } from '../periods/deadlines.js';
 import type { DepartmentRef, PlanStructure } from '../plans/plans.service.js';
 import { taskKey } from '../reports/carried-tasks.js';
@@ -23,8 +23,9 @@ export interface SubmittedOpinions {
 
 /** The submitted opinions of a period by row (taskKey), each row's leads in official order. */
 export function opinionsByRow(structure: PlanStructure, directory: Directory, sets: readonly SubmittedOpinions[], timeZone: string): Map<string, LeadOpinionLine[]> {
-  const rank = new Map(officialOrder(structure, directory).map((department, index) => [department.code, index]));
   const byRow = new Map<string, LeadOpinionLine[]>();
+  if (sets.length === 0) return byRow;
+  const rank = officialRank(structure, directory);
   const ordered = [...sets].sort((a, b) => (rank.get(a.departmentCode) ?? Infinity) - (rank.get(b.departmentCode) ?? Infinity));
   for (const set of ordered) {
     const department = directory.get(set.departmentCode);

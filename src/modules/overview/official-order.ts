@@ -1,6 +1,6 @@
 import { officialDistrictOrder } from '../../../seed/departments.js';
 import { isReportingUnit, type Department, type Directory } from '../departments/departments.service.js';
-import type { PlanStructure } from '../plans/plans.service.js';
+import type { DepartmentRef, PlanStructure } from '../plans/plans.service.js';
 import { carriedTasks, taskKey, type CarriedTask } from '../reports/carried-tasks.js';
 
 /**
@@ -14,7 +14,13 @@ export function officialOrder(structure: PlanStructure, directory: Directory): D
   return cachedPer(orderCache, structure, directory, () => computeOfficialOrder(structure, directory));
 }
 
+/** Each unit's place in `officialOrder`, by code. */
+export function officialRank(structure: PlanStructure, directory: Directory): ReadonlyMap<string, number> {
+  return cachedPer(rankCache, structure, directory, () => new Map(officialOrder(structure, directory).map((department, index) => [department.code, index])));
+}
+
 const orderCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
+const rankCache = new WeakMap<PlanStructure, WeakMap<Directory, ReadonlyMap<string, number>>>();
 const expectedCache = new WeakMap<PlanStructure, WeakMap<Directory, Department[]>>();
 
 /** Structures and directories are immutable while memoised, so derived lists are kept per pair. */
@@ -58,6 +64,8 @@ export function expectedUnitsInOrder(structure: PlanStructure, directory: Direct
 /** A reporting unit with the rows the 分工表 makes it report on, each with its `taskKey`. */
 export interface UnitRows {
   department: Department;
+  /** The unit's code and name, one object shared by every line that names it (the JSON writer keys its printed parts on it). */
+  ref: DepartmentRef;
   required: { key: string; task: CarriedTask }[];
 }
 
@@ -86,7 +94,7 @@ export function reportingUnits(structure: PlanStructure, directory: Directory): 
           if (task.required) required.push({ key: taskKey(task), task });
           else optional.set(taskKey(task), task);
         }
-        return { department, required };
+        return { department, ref: { code: department.code, name: department.name }, required };
       });
     return { units, optional };
   });
