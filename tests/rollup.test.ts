@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportEntry } from '../src/db/schema/index.js';
-import { COUNTED, VISIBLE, consolidatePeriod, rollup, type UnitLine } from '../src/modules/consolidated/rollup.js';
+import { COUNTED, VISIBLE, consolidatePeriod, createConsolidationMemo, rollup, type UnitLine } from '../src/modules/consolidated/rollup.js';
 import type { Department, Directory } from '../src/modules/departments/departments.service.js';
 import type { Plan, PlanStructure, TaskView } from '../src/modules/plans/plans.service.js';
 import type { ReportRow } from '../src/modules/reports/reports.repository.js';
@@ -258,5 +258,48 @@ describe('consolidatePeriod', () => {
     expect(totals).toMatchObject({ expected: 9, submitted: 0, onTime: 0, late: 0, missing: 9, accepted: 0, returned: 0, awaitingReview: 0 });
     expect(measures.every((measure) => measure.rollup.status === null && measure.tasks.every((row) => row.reported === 0))).toBe(true);
     expect(measures[1]!.tasks[0]!.units.map((line) => line.department.code)).toEqual(['public-security']);
+  });
+});
+
+describe('a consolidation that keeps what it built for the next one (ConsolidationMemo)', () => {
+  const carries = (row: { units: UnitLine[] }, code: string) => row.units.some((line) => line.department.code === code);
+
+  it('when one unit’s report changes, the answer is a fresh consolidation’s; only the rows that unit is on get new lines', () => {
+    const [plan, units, memo] = [structure(), directory(), createConsolidationMemo()];
+    const before = reports();
+    const first = consolidatePeriod(plan, units, before, memo);
+    expect(first).toEqual(consolidatePeriod(plan, units, before));
+    const after = before.map((row) => (row.departmentCode === 'transport' ? { ...row, status: 'submitted' as const, entries: [entry('1-1', 'completed', 100)] } : row));
+    const second = consolidatePeriod(plan, units, after, memo);
+    expect(second).toEqual(consolidatePeriod(plan, units, after));
+    expect(second.measures[0]!.tasks[0]!.rollup).toEqual({ status: 'completed', progress: 100 });
+    const rows = (result: typeof first) => result.measures.flatMap((measure) => measure.tasks);
+    rows(second).forEach((row, index) => {
+      if (carries(row, 'transport')) expect(row.units).not.toBe(rows(first)[index]!.units);
+      else expect(row.units).toBe(rows(first)[index]!.units);
+    });
+  });
+
+  it('when only a report’s lateness changes (the same entries), its lines say so, as a fresh consolidation does', () => {
+    const [plan, units, memo] = [structure(), directory(), createConsolidationMemo()];
+    const before = reports();
+    consolidatePeriod(plan, units, before, memo);
+    const after = before.map((row) => (row.departmentCode === 'public-security' ? { ...row, late: false } : row));
+    const second = consolidatePeriod(plan, units, after, memo);
+    expect(second).toEqual(consolidatePeriod(plan, units, after));
+    expect(second.measures[0]!.tasks[0]!.units.find((line) => line.department.code === 'public-security')!.late).toBe(false);
+    expect(second.totals).toMatchObject({ onTime: 5, late: 1 });
+  });
+
+  it('when the directory is another, the memo starts over: a unit gone from it is gone from the answer', () => {
+    const [plan, memo] = [structure(), createConsolidationMemo()];
+    const rows = reports();
+    consolidatePeriod(plan, directory(), rows, memo);
+    const without = directory();
+    const departments = without.departments.filter((department) => department.code !== 'transport');
+    const smaller: Directory = { departments, get: (code) => departments.find((department) => department.code === code) };
+    const second = consolidatePeriod(plan, smaller, rows, memo);
+    expect(second).toEqual(consolidatePeriod(plan, smaller, rows));
+    expect(second.measures[0]!.tasks[0]!.units.map((line) => line.department.code)).toEqual(['work-safety', 'public-security']);
   });
 });
