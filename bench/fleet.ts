@@ -21,7 +21,7 @@ const sumSubmissions = (rows: WriteResult[]) => rows.reduce((sum, row) => sum + 
  * The fleet against one: two API processes (`src/server.ts --no-worker`, the service's environment,
  * the bench's database and Redis), started for this phase. Each measurement runs against process A
  * alone, then against A and B at once with one load generator per process (two autocannon runs, or
- * two submission loops sharing one queue of distinct reports), summed: each process gets the load
+ * two submission loops sharing one queue of distinct reports, each part on them afresh), summed: each process gets the load
  * one process got alone (`sizes.connections` connections or workers). The write path is the one
  * bench/writes.ts drives (`freshSubmissions`), on periods the write phase does not use.
  *
@@ -39,12 +39,17 @@ export async function fleetPhase(serverEnv: Record<string, string>, dataset: Dat
 
     // Periods the write phase leaves alone (it takes the last ones), and not the one the consolidated phase reads.
     const periods = dataset.periods.slice(0, -sizes.writePeriods).filter((period) => period !== CONSOLIDATED_PERIOD);
-    const { queue } = await freshSubmissions(dataset, periods);
+    // Each part on the same reports afresh (cleared, new tokens): one queue would run out while the
+    // write path runs at 1,000/s, leaving the second part nothing to submit.
+    const fresh = async () => (await freshSubmissions(dataset, periods)).queue;
+    let queue = await fresh();
     const pairs = queue.length;
     const warmup = await runSubmissions(a.url, queue, sizes.connections, sizes.warmupSeconds);
     if (warmup.completed === 0) throw new Error(`fleet: no submission succeeded in the warm-up: ${warmup.firstErrors.join(' | ')}`);
     await runSubmissions(b.url, queue, sizes.connections, sizes.warmupSeconds);
+    queue = await fresh();
     const writeOne = await runSubmissions(a.url, queue, sizes.connections, sizes.durationSeconds);
+    queue = await fresh();
     const writeTwo = await Promise.all([runSubmissions(a.url, queue, sizes.connections, sizes.durationSeconds), runSubmissions(b.url, queue, sizes.connections, sizes.durationSeconds)]);
     return {
       processes: 2,
