@@ -1,4 +1,8 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
+import pg from 'pg';
+
+/** An identifier in double quotes, as node-postgres escapes it (the one escaper of the service: LISTEN uses it too). */
+export const quoted = pg.escapeIdentifier;
 
 /**
  * The parameters of one statement being written: each value becomes `$n::type`, in order. Cast,
@@ -21,8 +25,6 @@ export class StatementParams {
     return this.add(value === null || value === undefined ? null : column.mapToDriverValue(value), column.getSQLType());
   }
 }
-
-export const quoted = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
 /**
  * Work to do with a write whose outcome decides it: the report's version and audit rows, the
