@@ -76,9 +76,6 @@ export async function openConsolidatedRead(db: Queryable, planCode: string, peri
   return { key, build };
 }
 
-/** The same, built whatever the key. */
-export const consolidatedJson = async (db: Queryable, planCode: string, periodId: string, kept: KeptInputs = {}) => (await openConsolidatedRead(db, planCode, periodId, kept)).build();
-
 /** What the route keeps between reads: the earlier periods' figures and the reports' contents (kept-contents.ts). */
 export interface KeptInputs {
   figures?: FiguresCache;
