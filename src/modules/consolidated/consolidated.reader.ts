@@ -64,17 +64,3 @@ export async function loadEarlierPeriods(db: Queryable, planId: number, periodId
   for (const row of submitted) periods.get(row.period_id)!.submitted.add(row.department_code);
   return periods;
 }
-
-/** Each period's reports version (as `periodReportsVersion`, per period): the key of its figures. */
-export async function periodVersions(db: Queryable, planId: number, periodIds: readonly string[]): Promise<Map<string, string>> {
-  if (periodIds.length === 0) return new Map();
-  const ids = sql.join(periodIds.map((id) => sql`${id}`), sql`, `);
-  const rows = await selectRows<{ period_id: string; count: number; versions: number; latest: string | null }>(
-    db,
-    sql`select period_id, count(*)::int as count, coalesce(sum(version), 0)::int as versions, max(updated_at)::text as latest
-      from reports where plan_id = ${planId} and period_id in (${ids}) group by period_id`,
-  );
-  const versions = new Map(periodIds.map((id) => [id, '0.0.']));
-  for (const row of rows) versions.set(row.period_id, `${row.count}.${row.versions}.${row.latest ?? ''}`);
-  return versions;
-}

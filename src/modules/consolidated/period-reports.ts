@@ -31,7 +31,7 @@ const CONTENTS = sql`case when version > 0 and status in ('submitted', 'accepted
 
 /** The period's reports version and, when it is not the one the caller knows, its report heads. */
 export interface HeadsRead {
-  /** As `periodReportsVersion` (reports.repository.ts) counts it: how many reports, the sum of their versions, the latest update. */
+  /** As `periodVersions` (reports.repository.ts) counts it: how many reports, the sum of their versions, the latest update. */
   version: string;
   heads?: ReportHead[];
 }

@@ -134,14 +134,31 @@ export function listAcceptedEntries(db: Queryable, planId: number, periodId: str
     .where(and(eq(reports.planId, planId), eq(reports.periodId, periodId), eq(reports.status, 'accepted')));
 }
 
-/** Changes whenever a report of the periods is written: the key of cached consolidations. */
-export async function periodReportsVersion(db: Queryable, planId: number, periodIds: readonly string[]): Promise<string> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)`, versions: sql<number>`coalesce(sum(${reports.version}), 0)`, latest: sql<string>`max(${reports.updatedAt})::text` })
+/**
+ * Each period's reports version: how many reports, the sum of their versions and the latest
+ * update, which changes whenever one of its reports is written. The key of cached consolidations
+ * and of each earlier period's figures.
+ */
+export async function periodVersions(db: Queryable, planId: number, periodIds: readonly string[]): Promise<Map<string, string>> {
+  const versions = new Map(periodIds.map((id) => [id, '0.0.']));
+  if (periodIds.length === 0) return versions;
+  const rows = await db
+    .select({
+      periodId: reports.periodId,
+      count: sql<number>`count(*)::int`,
+      versions: sql<number>`coalesce(sum(${reports.version}), 0)::int`,
+      latest: sql<string | null>`max(${reports.updatedAt})::text`,
+    })
     .from(reports)
-    .where(and(eq(reports.planId, planId), inArray(reports.periodId, [...periodIds])));
-  return `${row!.count}.${row!.versions}.${row!.latest ?? ''}`;
+    .where(and(eq(reports.planId, planId), inArray(reports.periodId, [...periodIds])))
+    .groupBy(reports.periodId);
+  for (const row of rows) versions.set(row.periodId, `${row.count}.${row.versions}.${row.latest ?? ''}`);
+  return versions;
 }
+
+/** The periods' reports versions as one key: it changes whenever a report of any of them is written. */
+export const periodReportsVersion = async (db: Queryable, planId: number, periodIds: readonly string[]): Promise<string> =>
+  [...(await periodVersions(db, planId, periodIds)).values()].join(',');
 
 /** (period, unit) of the reports in scope that have been submitted at least once. */
 export function listSubmitted(db: Queryable, planId: number, scope: { periodId?: string | undefined; departmentCode?: string | undefined }) {
